@@ -1,0 +1,8 @@
+-- Secrets of this installation (webhook signing secret, master-key check), encrypted
+-- under the master key.
+CREATE TABLE instance_secrets (
+    name TEXT PRIMARY KEY NOT NULL,
+    ciphertext BYTEA NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);

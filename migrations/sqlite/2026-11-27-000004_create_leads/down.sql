@@ -1,0 +1,3 @@
+DROP TABLE lead_events;
+DROP TABLE delivery_attempts;
+DROP TABLE leads;

@@ -1,0 +1,61 @@
+//! Cryptography without I/O: the master key, secret wrappers, and (in later modules) the
+//! secret box for AccuLynx keys and the webhook URL tokens.
+//!
+//! Policy: a secret is held in a wrapper whose `Debug` and `Display` print `***`, so that a
+//! stray `{:?}` in a log line or an error can never show it.
+
+pub mod master_key;
+
+use std::fmt;
+
+/// A value that must never be printed: `Debug` and `Display` show `***`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    /// Wraps a secret value.
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The secret itself; call only where it is really used (a request header, a cipher).
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl<T> fmt::Display for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// `n` bytes from the operating system's random generator.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::fill(&mut bytes);
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print_their_value() {
+        let secret = Secret::new("hunter2".to_string());
+        assert_eq!(format!("{secret:?} {secret}"), "*** ***");
+        assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[test]
+    fn random_bytes_differ() {
+        assert_ne!(random_bytes::<16>(), random_bytes::<16>());
+    }
+}

@@ -1,0 +1,53 @@
+//! The data layer: one connection type over SQLite and PostgreSQL, the pool, migrations.
+//!
+//! Backend rules (STYLE.md "Database"):
+//! - `schema.rs` uses portable column types only; timestamps are UTC `NaiveDateTime`,
+//!   UUIDs are text.
+//! - SQL that differs between the backends lives in small functions here (or in
+//!   `delivery/`), matched on the [`DbConn`] variant, and is tested on both.
+//! - SQLite runs in WAL mode with `synchronous = FULL`, so a transaction whose commit has
+//!   returned is on disk: an answer sent after a commit survives power loss (SPEC §6).
+//! - This module knows nothing of the web.
+
+pub mod migrations;
+pub mod pool;
+pub mod schema;
+mod url;
+
+pub use pool::{DbPool, connect_pool};
+pub use url::DatabaseUrl;
+
+use diesel::connection::SimpleConnection;
+
+/// A database connection: SQLite (one instance) or PostgreSQL (many instances).
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// The embedded default.
+    Sqlite(diesel::SqliteConnection),
+    /// The multi-instance backend.
+    Pg(diesel::PgConnection),
+}
+
+/// Which backend a connection talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl DbConn {
+    /// The backend of this connection.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Sqlite(_) => Backend::Sqlite,
+            DbConn::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Checks that the database answers.
+    pub fn ping(&mut self) -> diesel::QueryResult<()> {
+        self.batch_execute("SELECT 1")
+    }
+}

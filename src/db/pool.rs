@@ -1,0 +1,127 @@
+//! A connection pool whose manager picks the backend from the URL's scheme, so a mistyped
+//! URL never silently opens a SQLite file, and shows the real reason a connection failed.
+
+use std::time::Duration;
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+
+use super::{DatabaseUrl, DbConn};
+
+/// The pool every request and worker borrows connections from.
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+
+/// Why a connection could not be made, with the database's own words on one line.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConnectError(String);
+
+/// Opens connections for one [`DatabaseUrl`].
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    /// A manager for this URL.
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+
+    /// Opens one connection, set up for this product (see `db` module docs).
+    pub fn establish(&self) -> Result<DbConn, ConnectError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let path_text = path.to_str().ok_or_else(|| {
+                    ConnectError(format!("the path {} is not valid UTF-8", path.display()))
+                })?;
+                let mut conn = diesel::SqliteConnection::establish(path_text).map_err(|err| {
+                    ConnectError(format!(
+                        "cannot open {}: {}",
+                        path.display(),
+                        one_line(&err.to_string())
+                    ))
+                })?;
+                // Per connection: wait for the writer instead of failing, enforce foreign
+                // keys, and fsync every commit (WAL + FULL: acknowledged means durable).
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                     PRAGMA synchronous = FULL;",
+                )
+                .map_err(|err| ConnectError(format!("cannot set up {}: {err}", path.display())))?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url.expose())
+                .map(DbConn::Pg)
+                .map_err(|err| ConnectError(one_line(&err.to_string()))),
+        }
+    }
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConn, ConnectError> {
+        self.establish()
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
+        conn.ping().map_err(|err| ConnectError(err.to_string()))
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
+}
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum PoolError {
+    /// No connection could be made (wrong URL, password, missing database…).
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    /// Connected, but the schema could not be brought up to date.
+    #[error(transparent)]
+    Migrate(anyhow::Error),
+}
+
+/// Connects to the database, applies pending migrations, and returns a pool.
+///
+/// The first connection is opened directly, so a wrong password or a missing database is
+/// reported at once with libpq's (or SQLite's) own reason, not after a pool timeout.
+pub fn connect_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, PoolError> {
+    let manager = ConnectionManager::new(url.clone());
+    let mut first = manager.establish()?;
+    if let DbConn::Sqlite(conn) = &mut first {
+        // WAL is a property of the database file: set once, before anyone else writes.
+        conn.batch_execute("PRAGMA journal_mode = WAL;")
+            .map_err(|err| ConnectError(format!("cannot switch to WAL mode: {err}")))?;
+    }
+    super::migrations::run_pending(&mut first).map_err(PoolError::Migrate)?;
+    drop(first);
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build_unchecked(manager);
+    Ok(pool)
+}
+
+/// Folds a multi-line database message (libpq writes several) into one line.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_folded_to_one_line() {
+        assert_eq!(
+            one_line("connection to server failed: FATAL:  database \"x\" does not exist\n"),
+            "connection to server failed: FATAL: database \"x\" does not exist"
+        );
+    }
+}

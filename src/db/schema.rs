@@ -1,0 +1,185 @@
+//! Tables, written by hand with portable column types (STYLE.md "Database"): the same
+//! declarations serve SQLite and PostgreSQL. Keep in step with both migration folders.
+
+diesel::table! {
+    /// Secrets of this installation, sealed under the master key.
+    instance_secrets (name) {
+        name -> Text,
+        ciphertext -> Binary,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Tenants.
+    companies (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        time_zone -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// People who sign in to the portal.
+    users (id) {
+        id -> Text,
+        company_id -> Nullable<Text>,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        last_login_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Server-side sessions; `id` is the SHA-256 of the cookie's token.
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        ip -> Text,
+        user_agent -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One-time first-run setup links; `token_hash` is the SHA-256 of the token.
+    setup_tokens (token_hash) {
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Who did what, when, from where (SPEC §3).
+    audit_events (id) {
+        id -> BigInt,
+        company_id -> Nullable<Text>,
+        actor_user_id -> Nullable<Text>,
+        actor -> Text,
+        action -> Text,
+        target -> Text,
+        detail -> Text,
+        ip -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A company's locations, each with its sealed AccuLynx key and webhook URL version.
+    locations (id) {
+        id -> Text,
+        company_id -> Text,
+        name -> Text,
+        status -> Text,
+        acculynx_key -> Nullable<Binary>,
+        key_last4 -> Nullable<Text>,
+        key_set_at -> Nullable<Timestamp>,
+        key_status -> Text,
+        key_checked_at -> Nullable<Timestamp>,
+        key_check_message -> Nullable<Text>,
+        url_version -> Integer,
+        previous_url_version -> Nullable<Integer>,
+        previous_url_valid_until -> Nullable<Timestamp>,
+        mapping -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Every lead received, with its payloads and delivery state.
+    leads (id) {
+        id -> Text,
+        company_id -> Text,
+        location_id -> Text,
+        received_at -> Timestamp,
+        status -> Text,
+        content_type -> Text,
+        request_headers -> Text,
+        raw_body -> Nullable<Text>,
+        mapped_body -> Nullable<Text>,
+        warnings -> Text,
+        errors -> Text,
+        dedupe_key -> Nullable<Text>,
+        duplicate_of -> Nullable<Text>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        phone_digits -> Nullable<Text>,
+        attempts -> Integer,
+        retry_step -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_http_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        payload_purged_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Each request made to AccuLynx for a lead.
+    delivery_attempts (id) {
+        id -> BigInt,
+        lead_id -> Text,
+        number -> Integer,
+        started_at -> Timestamp,
+        duration_ms -> Integer,
+        request_body -> Nullable<Text>,
+        http_status -> Nullable<Integer>,
+        response_headers -> Text,
+        response_body -> Nullable<Text>,
+        error -> Nullable<Text>,
+        outcome -> Text,
+        summary -> Text,
+    }
+}
+
+diesel::table! {
+    /// Replays and edits of a lead.
+    lead_events (id) {
+        id -> BigInt,
+        lead_id -> Text,
+        kind -> Text,
+        actor -> Text,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> companies (company_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(locations -> companies (company_id));
+diesel::joinable!(leads -> locations (location_id));
+diesel::joinable!(delivery_attempts -> leads (lead_id));
+diesel::joinable!(lead_events -> leads (lead_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    instance_secrets,
+    companies,
+    users,
+    sessions,
+    setup_tokens,
+    audit_events,
+    locations,
+    leads,
+    delivery_attempts,
+    lead_events,
+);

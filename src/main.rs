@@ -1,0 +1,113 @@
+//! The `leadrelay` binary: parse the command line, set up logging, dispatch, and turn errors
+//! into one line and an exit code (2 for a bad setting, 1 for anything else).
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use leadrelay::cli::{Cli, Command, ServeArgs};
+use leadrelay::config::{ConfigError, Settings};
+use leadrelay::startup::Application;
+use leadrelay::{db, one_line_error, telemetry};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {}", one_line_error(&err));
+            if err.downcast_ref::<ConfigError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve(cli.serve));
+    let settings = match command.settings() {
+        Some(args) => Some(Settings::from_args(args)?),
+        None => None,
+    };
+    if let Some(settings) = &settings {
+        telemetry::init(&settings.log);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("while starting the async runtime")?;
+    match (command, settings) {
+        (Command::Serve(ServeArgs { .. }), Some(settings)) => runtime.block_on(serve(settings)),
+        (Command::Migrate(_), Some(settings)) => runtime.block_on(migrate(settings)),
+        (_, None) => unreachable!("every command takes settings"),
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    tracing::info!(
+        url = %app.state().public_url,
+        database = %app.state().settings.database_url.backend_name(),
+        "leadrelay is serving"
+    );
+    let handle = app.handle();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        handle.stop(true).await;
+    });
+    app.run_until_stopped()
+        .await
+        .context("while serving HTTP")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<()> {
+    let url = settings.database_url.clone();
+    let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
+        let manager = db::pool::ConnectionManager::new(url.clone());
+        let mut conn = manager.establish().map_err(|err| {
+            ConfigError::new(
+                "LEADRELAY_DATABASE_URL",
+                format!("cannot connect to {url}: {err}"),
+            )
+        })?;
+        db::migrations::run_pending(&mut conn)
+    })
+    .await??;
+    if applied.is_empty() {
+        println!("The database is up to date.");
+    } else {
+        println!(
+            "Applied {} migration(s): {}",
+            applied.len(),
+            applied.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

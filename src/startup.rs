@@ -1,0 +1,135 @@
+//! Builds the running application: settings → database pool → HTTP server (and, later, the
+//! delivery worker). Used by `main` and by the integration tests, so tests run the real thing.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use url::Url;
+
+use crate::config::{ConfigError, Settings};
+use crate::crypto::master_key::MasterKey;
+use crate::db::{DbPool, pool};
+use crate::http::security_headers::security_headers;
+use crate::{routes, telemetry};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DbPool,
+    /// The settings of this process.
+    pub settings: Arc<Settings>,
+    /// Base of the webhook URLs shown to users.
+    pub public_url: Url,
+}
+
+/// A built application: listening, not yet serving until awaited.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Loads the master key, connects to the database (applying migrations), binds the
+    /// listen address and builds the HTTP server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let master_key = load_master_key(&settings)?;
+        let db = open_database(&settings).await?;
+        let _ = master_key; // sealed secrets arrive with the secret box
+        let listener = TcpListener::bind(settings.bind).map_err(|err| {
+            ConfigError::new(
+                "LEADRELAY_BIND",
+                format!("cannot listen on {}: {err}", settings.bind),
+            )
+        })?;
+        let local = listener
+            .local_addr()
+            .context("while reading the bound address")?;
+        let public_url = match &settings.public_url {
+            Some(url) => url.clone(),
+            None => Url::parse(&format!("http://{local}"))
+                .context("while building the public URL from the bound address")?,
+        };
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            public_url,
+        };
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap(security_headers())
+                .wrap(from_fn(telemetry::log_request))
+                .configure(routes::configure)
+                .default_service(web::to(routes::not_found))
+        })
+        .listen(listener)
+        .context("while starting the HTTP server")?
+        .workers(state.settings.http_workers)
+        .disable_signals()
+        .shutdown_timeout(3)
+        .run();
+        Ok(Self {
+            port: local.port(),
+            server,
+            state,
+        })
+    }
+
+    /// The port actually bound (tests bind port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (pool, settings) of this application.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// A handle that stops the server gracefully.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped through [`Application::handle`].
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Reads (or on a first SQLite start, creates) the master key.
+pub fn load_master_key(settings: &Settings) -> Result<MasterKey, ConfigError> {
+    let (key, created) = settings.master_key.load()?;
+    if let Some(path) = created {
+        tracing::info!(
+            path = %path.display(),
+            "created a new master key file (mode 0600); back it up with the database: \
+             without it the stored AccuLynx keys cannot be read"
+        );
+    }
+    Ok(key)
+}
+
+/// Connects and migrates; a connection failure is a settings error naming the variable.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let url = settings.database_url.clone();
+    let size = settings.pool_size;
+    let opened = tokio::task::spawn_blocking(move || pool::connect_pool(&url, size))
+        .await
+        .context("while connecting to the database")?;
+    match opened {
+        Ok(pool) => Ok(pool),
+        Err(pool::PoolError::Connect(err)) => Err(ConfigError::new(
+            "LEADRELAY_DATABASE_URL",
+            format!("cannot connect to {}: {err}", settings.database_url),
+        )
+        .into()),
+        Err(pool::PoolError::Migrate(err)) => Err(err),
+    }
+}

@@ -1,0 +1,256 @@
+//! Test harness: `spawn_app()` and friends.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::sync::{Mutex, OnceLock};
+
+use actix_web::dev::ServerHandle;
+use leadrelay::config::Settings;
+use leadrelay::crypto::master_key::MasterKey;
+use leadrelay::db::{DatabaseUrl, DbConn, DbPool};
+use leadrelay::startup::Application;
+
+/// Environment variable naming a PostgreSQL server (any database on it) for the tests.
+pub const TEST_DATABASE_ENV: &str = "LEADRELAY_TEST_DATABASE_URL";
+
+/// A running application and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    /// The bound port.
+    pub port: u16,
+    /// A client that keeps cookies and does not follow redirects.
+    pub client: reqwest::Client,
+    /// The application's pool.
+    pub db: DbPool,
+    /// The settings it was built with.
+    pub settings: Settings,
+    handle: ServerHandle,
+    /// Last, so the database outlives the server.
+    pub test_db: TestDb,
+}
+
+impl TestApp {
+    /// `address` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// GET a path.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    /// A pooled connection for direct checks.
+    pub fn conn(&self) -> r2d2::PooledConnection<leadrelay::db::pool::ConnectionManager> {
+        self.db.get().expect("a database connection")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stops accepting at once; the future only waits for completion.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// Starts the real application with a fresh database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], after letting the test adjust the settings.
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    init_test_logging();
+    let test_db = TestDb::create();
+    let mut settings = Settings::for_database(test_db.url.clone(), MasterKey::generate());
+    settings.bind = "127.0.0.1:0".parse().expect("a socket address");
+    settings.http_workers = 1;
+    settings.pool_size = 4;
+    customize(&mut settings);
+    let app = Application::build(settings.clone())
+        .await
+        .expect("the application starts");
+    let port = app.port();
+    let handle = app.handle();
+    let db = app.state().db.clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("a client");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client,
+        db,
+        settings,
+        handle,
+        test_db,
+    }
+}
+
+/// A database of its own for one test, removed afterwards.
+pub struct TestDb {
+    /// Its URL.
+    pub url: DatabaseUrl,
+    kind: TestDbKind,
+}
+
+enum TestDbKind {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A temp SQLite file, or a fresh PostgreSQL database when `LEADRELAY_TEST_DATABASE_URL`
+    /// is set.
+    pub fn create() -> Self {
+        match postgres_admin_url() {
+            Some(admin_url) => {
+                let name = format!("lrt_{}", uuid::Uuid::new_v4().simple());
+                admin_execute(&admin_url, &format!("CREATE DATABASE \"{name}\""));
+                let mut url = url::Url::parse(&admin_url).expect("a PostgreSQL URL");
+                url.set_path(&name);
+                TestDb {
+                    url: DatabaseUrl::parse(url.as_str()).expect("a database URL"),
+                    kind: TestDbKind::Postgres { admin_url, name },
+                }
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("a temp dir");
+                let path = dir.path().join("leadrelay.db");
+                TestDb {
+                    url: DatabaseUrl::Sqlite(path),
+                    kind: TestDbKind::Sqlite(dir),
+                }
+            }
+        }
+    }
+
+    /// Whether this run tests PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.kind, TestDbKind::Postgres { .. })
+    }
+
+    /// The URL as text (with any password), for child processes.
+    pub fn url_text(&self) -> String {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => url.expose().clone(),
+        }
+    }
+
+    /// A new connection (not pooled).
+    pub fn connect(&self) -> DbConn {
+        leadrelay::db::pool::ConnectionManager::new(self.url.clone())
+            .establish()
+            .expect("a connection to the test database")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDbKind::Postgres { admin_url, name } = &self.kind {
+            admin_execute(
+                admin_url,
+                &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+            );
+        }
+    }
+}
+
+/// The PostgreSQL server to test against, if any.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var(TEST_DATABASE_ENV)
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+fn admin_execute(admin_url: &str, sql: &str) {
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+    let mut conn = diesel::PgConnection::establish(admin_url)
+        .unwrap_or_else(|err| panic!("cannot connect to {TEST_DATABASE_ENV}: {err}"));
+    conn.batch_execute(sql)
+        .unwrap_or_else(|err| panic!("{sql}: {err}"));
+}
+
+/// Everything the application logged during this test run, at every level.
+pub fn captured_logs() -> String {
+    let buffer = log_buffer().lock().expect("the log buffer");
+    String::from_utf8_lossy(&buffer).into_owned()
+}
+
+fn log_buffer() -> &'static Mutex<Vec<u8>> {
+    static BUFFER: OnceLock<Mutex<Vec<u8>>> = OnceLock::new();
+    BUFFER.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+struct CaptureWriter;
+
+impl Write for CaptureWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if std::env::var_os("TEST_LOG").is_some() {
+            let _ = std::io::stderr().write_all(bytes);
+        }
+        log_buffer()
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs one global subscriber capturing every level of leadrelay's own logs, so tests
+/// can check that no secret is ever logged.
+pub fn init_test_logging() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("info,leadrelay=trace"))
+            .with_writer(|| CaptureWriter)
+            .with_ansi(false)
+            .try_init();
+    });
+}
+
+/// The `leadrelay` binary, with no LEADRELAY_* variable inherited.
+pub fn leadrelay_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_leadrelay"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("LEADRELAY_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// Polls `check` until it returns true or the deadline passes.
+pub async fn wait_until<F, Fut>(what: &str, timeout: std::time::Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,11 @@
+//! The integration tests: one binary, the real application on port 0, a fresh database per
+//! test (a temp SQLite file, or a fresh PostgreSQL database when
+//! `LEADRELAY_TEST_DATABASE_URL` is set).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod helpers;
+
+mod foundation;
+mod migrations;
+mod processes;
