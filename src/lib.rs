@@ -15,6 +15,7 @@ pub mod history;
 pub mod http;
 pub mod ops;
 pub mod routes;
+pub mod sandbox;
 pub mod startup;
 pub mod telemetry;
 

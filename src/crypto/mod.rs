@@ -5,6 +5,7 @@
 //! stray `{:?}` in a log line or an error can never show it.
 
 pub mod master_key;
+pub mod password;
 
 use std::fmt;
 

@@ -1,0 +1,307 @@
+//! AccuLynx's v1 lead schema (reference/acculynx-v1-leads.md) and its validation, worded
+//! the way AccuLynx (an ASP.NET service) words model-validation errors:
+//! `{"errors":{"FirstName":["The firstName field is required."]}}`.
+//!
+//! Lengths are counted in UTF-16 code units, as .NET counts string length: an emoji counts
+//! as two.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// Field name (PascalCase, as ASP.NET reports it) → messages.
+pub type ValidationErrors = BTreeMap<String, Vec<String>>;
+
+/// What a field may hold.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldKind {
+    /// A string or null of at most this many UTF-16 units.
+    Text(usize),
+    /// Like `Text`, and when not empty it must look like an email address.
+    Email(usize),
+    /// One of these values, spelled exactly.
+    Enum(&'static [&'static str]),
+    /// A date-time (ISO 8601 / RFC 3339), with or without a zone, or null.
+    DateTime,
+}
+
+/// One field of the lead body.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    /// camelCase name, as sent in JSON.
+    pub name: &'static str,
+    /// What it may hold.
+    pub kind: FieldKind,
+}
+
+/// Phone types.
+pub const PHONE_TYPES: &[&str] = &["Home", "Mobile", "Work"];
+/// Job categories.
+pub const JOB_CATEGORIES: &[&str] = &["Residential", "Repair", "Property Management"];
+/// Work types.
+pub const WORK_TYPES: &[&str] = &[
+    "Insurance",
+    "Repair",
+    "Retail",
+    "Warranty",
+    "New",
+    "Inspection",
+    "Service",
+];
+/// Priorities.
+pub const PRIORITIES: &[&str] = &["Normal", "High", "Urgent"];
+
+const fn text(name: &'static str, max: usize) -> FieldSpec {
+    FieldSpec {
+        name,
+        kind: FieldKind::Text(max),
+    }
+}
+
+/// Every field of `POST /api/v1/leads`, in the order of the reference table.
+pub const FIELDS: &[FieldSpec] = &[
+    text("firstName", 50),
+    text("lastName", 50),
+    text("companyName", 100),
+    text("phoneNumber1", 30),
+    text("phoneExtension1", 100),
+    FieldSpec {
+        name: "phoneType1",
+        kind: FieldKind::Enum(PHONE_TYPES),
+    },
+    text("phoneNumber2", 30),
+    text("phoneExtension2", 100),
+    FieldSpec {
+        name: "phoneType2",
+        kind: FieldKind::Enum(PHONE_TYPES),
+    },
+    text("phoneNumber3", 30),
+    text("phoneExtension3", 100),
+    FieldSpec {
+        name: "phoneType3",
+        kind: FieldKind::Enum(PHONE_TYPES),
+    },
+    FieldSpec {
+        name: "emailAddress",
+        kind: FieldKind::Email(100),
+    },
+    text("crossReference", 250),
+    FieldSpec {
+        name: "jobCategory",
+        kind: FieldKind::Enum(JOB_CATEGORIES),
+    },
+    FieldSpec {
+        name: "workType",
+        kind: FieldKind::Enum(WORK_TYPES),
+    },
+    text("street", 250),
+    text("street2", 50),
+    text("city", 50),
+    text("state", 50),
+    text("zip", 50),
+    text("country", 50),
+    FieldSpec {
+        name: "priority",
+        kind: FieldKind::Enum(PRIORITIES),
+    },
+    text("notes", 1000),
+    FieldSpec {
+        name: "salesPerson",
+        kind: FieldKind::Email(100),
+    },
+    FieldSpec {
+        name: "initialAppointmentDate",
+        kind: FieldKind::DateTime,
+    },
+];
+
+/// The spec of a field by its camelCase name.
+pub fn field(name: &str) -> Option<&'static FieldSpec> {
+    FIELDS.iter().find(|spec| spec.name == name)
+}
+
+/// Length as .NET counts it (UTF-16 code units).
+pub fn dotnet_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+/// Whether `text` looks like `local@domain.tld`.
+pub fn looks_like_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let Some((host, tld)) = domain.rsplit_once('.') else {
+        return false;
+    };
+    !local.is_empty()
+        && !host.is_empty()
+        && !tld.is_empty()
+        && !domain.contains('@')
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Whether `text` is a date-time AccuLynx reads: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.f]]`
+/// with an optional `Z` or `±HH:MM`.
+pub fn is_date_time(text: &str) -> bool {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    DateTime::parse_from_rfc3339(text).is_ok()
+        || NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+        || NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").is_ok()
+        || NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+}
+
+fn pascal(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// Validates a lead body as AccuLynx does; `Ok` means it would answer 202.
+pub fn validate_lead(body: &Value) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let add = |errors: &mut ValidationErrors, field: &str, message: String| {
+        errors.entry(pascal(field)).or_default().push(message);
+    };
+    let Some(object) = body.as_object() else {
+        add(
+            &mut errors,
+            "$",
+            "The request body must be a JSON object.".to_string(),
+        );
+        return Err(errors);
+    };
+    for (name, value) in object {
+        let Some(spec) = field(name) else {
+            add(
+                &mut errors,
+                name,
+                format!("The JSON property '{name}' could not be mapped to any field of the lead."),
+            );
+            continue;
+        };
+        let text = match value {
+            Value::Null => None,
+            Value::String(text) => Some(text.as_str()),
+            _ => {
+                add(
+                    &mut errors,
+                    name,
+                    format!(
+                        "The JSON value could not be converted to System.String. Path: $.{name}."
+                    ),
+                );
+                continue;
+            }
+        };
+        match (spec.kind, text) {
+            (FieldKind::Enum(allowed), Some(text)) if !allowed.contains(&text) => add(
+                &mut errors,
+                name,
+                format!(
+                    "The value '{text}' is not valid for {name}. Valid values: {}.",
+                    allowed.join(", ")
+                ),
+            ),
+            (FieldKind::Enum(_), None) => {
+                add(
+                    &mut errors,
+                    name,
+                    format!("The value 'null' is not valid for {name}."),
+                );
+            }
+            (FieldKind::Text(max) | FieldKind::Email(max), Some(text))
+                if dotnet_len(text) > max =>
+            {
+                add(
+                    &mut errors,
+                    name,
+                    format!("The field {name} must be a string with a maximum length of {max}."),
+                )
+            }
+            (FieldKind::Email(_), Some(text)) if !text.is_empty() && !looks_like_email(text) => {
+                add(
+                    &mut errors,
+                    name,
+                    format!("The {name} field is not a valid e-mail address."),
+                );
+            }
+            (FieldKind::DateTime, Some(text)) if !is_date_time(text) => add(
+                &mut errors,
+                name,
+                format!(
+                    "The JSON value could not be converted to System.DateTime. Path: $.{name}."
+                ),
+            ),
+            _ => {}
+        }
+    }
+    let first_name = object
+        .get("firstName")
+        .and_then(Value::as_str)
+        .map(str::trim);
+    if first_name.is_none_or(str::is_empty) && !errors.contains_key("FirstName") {
+        add(
+            &mut errors,
+            "firstName",
+            "The firstName field is required.".to_string(),
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_minimal_lead_is_valid_and_first_name_is_required() {
+        assert!(validate_lead(&json!({"firstName": "Jane"})).is_ok());
+        let errors = validate_lead(&json!({"lastName": "Doe"})).unwrap_err();
+        assert_eq!(
+            errors["FirstName"],
+            vec!["The firstName field is required."]
+        );
+        assert!(validate_lead(&json!({"firstName": "  "})).is_err());
+        assert!(validate_lead(&json!([1, 2])).is_err());
+    }
+
+    #[test]
+    fn lengths_are_counted_as_dotnet_counts_them() {
+        let ok = "😀".repeat(25); // 50 UTF-16 units
+        assert!(validate_lead(&json!({"firstName": ok})).is_ok());
+        let over = format!("{ok}a");
+        let errors = validate_lead(&json!({"firstName": over})).unwrap_err();
+        assert!(errors["FirstName"][0].contains("maximum length of 50"));
+    }
+
+    #[test]
+    fn enums_emails_dates_types_and_unknown_fields_are_checked() {
+        let body = json!({
+            "firstName": "Jane", "phoneType1": "mobile", "emailAddress": "jane@", "initialAppointmentDate": "03/14/2027",
+            "zip": 80202, "favouriteColour": "blue"
+        });
+        let errors = validate_lead(&body).unwrap_err();
+        for field in [
+            "PhoneType1",
+            "EmailAddress",
+            "InitialAppointmentDate",
+            "Zip",
+            "FavouriteColour",
+        ] {
+            assert!(errors.contains_key(field), "{field} in {errors:?}");
+        }
+        let good = json!({
+            "firstName": "Jane", "phoneType1": "Mobile", "emailAddress": "jane@example.com",
+            "initialAppointmentDate": "2027-03-14T20:30:00Z", "jobCategory": "Property Management"
+        });
+        assert!(validate_lead(&good).is_ok());
+    }
+}
