@@ -35,6 +35,63 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit (start-up applies them too).
     Migrate(SettingsArgs),
+    /// Manage portal users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage companies (tenants).
+    #[command(subcommand)]
+    Company(CompanyCommand),
+}
+
+/// `leadrelay user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. Without --password-stdin a password is generated and printed once.
+    Add(UserAddArgs),
+}
+
+/// `leadrelay user add`
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The user's email (their login name).
+    #[arg(long)]
+    pub email: String,
+    /// platform-admin (all companies), company-admin (one company) or viewer (read-only).
+    #[arg(long)]
+    pub role: String,
+    /// Short name (slug) of the user's company; required for company-admin and viewer.
+    #[arg(long, value_name = "SLUG")]
+    pub company: Option<String>,
+    /// Read the password from standard input instead of generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Database settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// `leadrelay company …`
+#[derive(Debug, Subcommand)]
+pub enum CompanyCommand {
+    /// Create a company and print its short name (slug).
+    Add(CompanyAddArgs),
+}
+
+/// `leadrelay company add`
+#[derive(Debug, Args)]
+pub struct CompanyAddArgs {
+    /// The company's name, e.g. "Peak Roofing".
+    #[arg(long)]
+    pub name: String,
+    /// Short name used in URLs; made from the name when left out.
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// IANA time zone times are shown in.
+    #[arg(long, default_value = "America/Chicago", value_name = "ZONE")]
+    pub time_zone: String,
+    /// Database settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 }
 
 impl Command {
@@ -43,6 +100,8 @@ impl Command {
         match self {
             Command::Serve(serve) => Some(&serve.settings),
             Command::Migrate(settings) => Some(settings),
+            Command::User(UserCommand::Add(args)) => Some(&args.settings),
+            Command::Company(CompanyCommand::Add(args)) => Some(&args.settings),
         }
     }
 }

@@ -70,6 +70,8 @@ pub struct Settings {
     pub http_workers: usize,
     /// Database connections in the pool.
     pub pool_size: u32,
+    /// Sign-in attempts allowed per client IP per minute.
+    pub login_attempts_per_minute: u32,
 }
 
 /// Logging settings.
@@ -212,6 +214,7 @@ impl Settings {
             log,
             http_workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             pool_size: 10,
+            login_attempts_per_minute: 10,
         })
     }
 

@@ -17,6 +17,9 @@ use crate::http::pages::ErrorPage;
 /// What can go wrong while answering a request.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// Not signed in: redirect to the login page, then back to this path.
+    #[error("Please sign in.")]
+    Unauthenticated(String),
     /// The thing does not exist, or belongs to another company (SPEC §3: same answer).
     #[error("We could not find that page. It may have been removed, or the link is mistyped.")]
     NotFound,
@@ -85,6 +88,7 @@ impl From<actix_web::error::BlockingError> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
+            Self::Unauthenticated(_) => StatusCode::SEE_OTHER,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -97,6 +101,18 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         if let Self::Unexpected(err) = self {
             tracing::error!(error = format!("{err:#}"), "request failed");
+        }
+        if let Self::Unauthenticated(next) = self {
+            let target = if next == "/" {
+                "/login".to_string()
+            } else {
+                let encoded: String =
+                    url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                format!("/login?next={encoded}")
+            };
+            return HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, target))
+                .finish();
         }
         error_page(self.status_code(), &self.to_string())
     }

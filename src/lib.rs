@@ -6,6 +6,8 @@
 //! House rules (STYLE.md): `main`, `cli`, `startup` and `routes` wire everything; features
 //! (`history`, `ops`, …) use `http`, `db`, `crypto`; `db` and `crypto` know no web.
 
+pub mod accounts;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod crypto;
@@ -18,6 +20,7 @@ pub mod routes;
 pub mod sandbox;
 pub mod startup;
 pub mod telemetry;
+pub mod tenants;
 
 /// Formats an error and its causes on one line (`error: cause: cause`), as every command
 /// prints it before exiting.

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use leadrelay::cli::{Cli, Command, ServeArgs};
+use leadrelay::cli::{
+    Cli, Command, CompanyAddArgs, CompanyCommand, ServeArgs, UserAddArgs, UserCommand,
+};
 use leadrelay::config::{ConfigError, Settings};
 use leadrelay::startup::Application;
 use leadrelay::{db, one_line_error, telemetry};
@@ -41,6 +43,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match (command, settings) {
         (Command::Serve(ServeArgs { .. }), Some(settings)) => runtime.block_on(serve(settings)),
         (Command::Migrate(_), Some(settings)) => runtime.block_on(migrate(settings)),
+        (Command::User(UserCommand::Add(args)), Some(settings)) => {
+            runtime.block_on(user_add(settings, args))
+        }
+        (Command::Company(CompanyCommand::Add(args)), Some(settings)) => {
+            runtime.block_on(company_add(settings, args))
+        }
         (_, None) => unreachable!("every command takes settings"),
     }
 }
@@ -52,6 +60,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         database = %app.state().settings.database_url.backend_name(),
         "leadrelay is serving"
     );
+    app.announce_setup_link()
+        .context("while preparing the first-run setup link")?;
     let handle = app.handle();
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -87,6 +97,56 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
             applied.join(", ")
         );
     }
+    Ok(())
+}
+
+/// A database connection for a one-shot command (migrations applied).
+async fn command_connection(settings: &Settings) -> anyhow::Result<db::pool::PooledConn> {
+    let mut single = settings.clone();
+    single.pool_size = 1;
+    let pool = leadrelay::startup::open_database(&single).await?;
+    Ok(pool.get()?)
+}
+
+async fn user_add(settings: Settings, args: UserAddArgs) -> anyhow::Result<()> {
+    let mut conn = command_connection(&settings).await?;
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("while reading the password from standard input")?;
+        Some(line)
+    } else {
+        None
+    };
+    let generated = tokio::task::spawn_blocking(move || {
+        leadrelay::accounts::cli::add_user(
+            &mut conn,
+            &args.email,
+            &args.role,
+            args.company.as_deref(),
+            password,
+        )
+    })
+    .await??;
+    if let Some(password) = generated {
+        println!("{password}");
+    }
+    Ok(())
+}
+
+async fn company_add(settings: Settings, args: CompanyAddArgs) -> anyhow::Result<()> {
+    let mut conn = command_connection(&settings).await?;
+    let slug = tokio::task::spawn_blocking(move || {
+        leadrelay::tenants::cli::add_company(
+            &mut conn,
+            &args.name,
+            args.slug.as_deref(),
+            &args.time_zone,
+        )
+    })
+    .await??;
+    println!("{slug}");
     Ok(())
 }
 

@@ -1,19 +1,86 @@
-//! The one route table of the product. Every URL is here; handlers live in their features.
+//! The one route table of the product. Every URL is here, with who may use it; handlers
+//! live in their features. The table is also a value ([`ROUTES`]) so tests can walk every
+//! route (access rules, CSRF) without a list that drifts from the real one.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::{history, http, ops};
+use crate::{accounts, audit, history, http, ops, tenants};
 
-/// Registers every route.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(ops::healthz))
-        .route("/readyz", web::get().to(ops::readyz))
-        .route(
-            "/static/{path:.*}",
-            web::get().to(http::static_files::serve_static),
-        )
-        .route("/", web::get().to(history::handlers::dashboard));
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (the route checks what it needs itself: setup tokens, webhook signatures).
+    Public,
+    /// Any signed-in user, about themselves.
+    User,
+    /// Company admins (their company) and platform admins (all companies).
+    Admin,
+    /// Platform admins only.
+    Platform,
+    /// A company's resource named in the path: its users may read (GET), its admins may
+    /// change (POST); other companies' users get 404.
+    Company,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// Who may use it.
+    pub access: Access,
+    /// `get` or `post`.
+    pub method: &'static str,
+    /// The actix path pattern.
+    pub path: &'static str,
+}
+
+macro_rules! route_table {
+    ($( $access:ident $method:ident $path:literal => $handler:path, )*) => {
+        /// Registers every route.
+        pub fn configure(cfg: &mut web::ServiceConfig) {
+            $( cfg.route($path, web::$method().to($handler)); )*
+        }
+
+        /// Every route, in registration order.
+        pub const ROUTES: &[Route] = &[
+            $( Route { access: Access::$access, method: stringify!($method), path: $path }, )*
+        ];
+    };
+}
+
+route_table! {
+    Public get "/healthz" => ops::healthz,
+    Public get "/readyz" => ops::readyz,
+    Public get "/static/{path:.*}" => http::static_files::serve_static,
+    Public get "/" => history::handlers::dashboard,
+    Public get "/login" => accounts::handlers::login_form,
+    Public post "/login" => accounts::handlers::login,
+    Public get "/setup/{token}" => accounts::setup::setup_form,
+    Public post "/setup/{token}" => accounts::setup::complete_setup,
+
+    User post "/logout" => accounts::handlers::logout,
+    User get "/account" => accounts::handlers::account_page,
+    User post "/account/password" => accounts::handlers::change_password,
+    Admin get "/audit" => audit::handlers::show_audit,
+
+    Platform get "/companies" => tenants::companies::list_companies,
+    Platform get "/companies/new" => tenants::companies::new_company_form,
+    Platform post "/companies" => tenants::companies::create_company,
+
+    Company get "/companies/{slug}" => tenants::companies::show_company,
+    Company post "/companies/{slug}" => tenants::companies::update_company,
+    Company get "/companies/{slug}/edit" => tenants::companies::edit_company_form,
+    Company post "/companies/{slug}/locations" => tenants::locations::create_location,
+    Company get "/companies/{slug}/users" => accounts::users::list_users,
+    Company post "/companies/{slug}/users" => accounts::users::create_user,
+    Company post "/users/{id}/role" => accounts::users::change_role,
+    Company post "/users/{id}/reset-password" => accounts::users::reset_password,
+    Company post "/users/{id}/remove" => accounts::users::remove_user,
+    Company get "/locations/{id}" => tenants::locations::show_location,
+    Company post "/locations/{id}/rename" => tenants::locations::rename_location,
+    Company post "/locations/{id}/pause" => tenants::locations::pause_location,
+    Company post "/locations/{id}/resume" => tenants::locations::resume_location,
+    Company post "/locations/{id}/delete" => tenants::locations::delete_location,
 }
 
 /// Every unknown URL: the 404 page.

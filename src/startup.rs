@@ -10,10 +10,12 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use url::Url;
 
+use crate::accounts::throttle::LoginThrottle;
 use crate::config::{ConfigError, Settings};
 use crate::crypto::master_key::MasterKey;
 use crate::db::{DbPool, pool};
 use crate::http::security_headers::security_headers;
+use crate::http::{self, csrf, flash};
 use crate::{routes, telemetry};
 
 /// What every handler can reach.
@@ -25,6 +27,12 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Base of the webhook URLs shown to users.
     pub public_url: Url,
+    /// Key of the CSRF tokens (derived from the master key, so all instances agree).
+    pub csrf_key: [u8; 32],
+    /// Whether cookies are marked `Secure` (the public URL is https).
+    pub secure_cookies: bool,
+    /// Per-IP throttle of the login form.
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 /// A built application: listening, not yet serving until awaited.
@@ -40,7 +48,6 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let master_key = load_master_key(&settings)?;
         let db = open_database(&settings).await?;
-        let _ = master_key; // sealed secrets arrive with the secret box
         let listener = TcpListener::bind(settings.bind).map_err(|err| {
             ConfigError::new(
                 "LEADRELAY_BIND",
@@ -57,6 +64,9 @@ impl Application {
         };
         let state = AppState {
             db,
+            secure_cookies: public_url.scheme() == "https",
+            csrf_key: master_key.derive("csrf v1"),
+            login_throttle: Arc::new(LoginThrottle::new(settings.login_attempts_per_minute)),
             settings: Arc::new(settings),
             public_url,
         };
@@ -64,6 +74,11 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .app_data(http::forms::form_config())
+                .app_data(http::forms::query_config())
+                .app_data(http::forms::path_config())
+                .wrap(from_fn(csrf::verify_csrf))
+                .wrap(from_fn(flash::clear_shown_flash))
                 .wrap(security_headers())
                 .wrap(from_fn(telemetry::log_request))
                 .configure(routes::configure)
@@ -95,6 +110,12 @@ impl Application {
     /// A handle that stops the server gracefully.
     pub fn handle(&self) -> ServerHandle {
         self.server.handle()
+    }
+
+    /// When nobody can sign in yet, logs (and returns) a one-time link that creates the
+    /// first platform admin.
+    pub fn announce_setup_link(&self) -> anyhow::Result<Option<String>> {
+        crate::accounts::setup::announce_setup_link(&self.state.db, &self.state.public_url)
     }
 
     /// Serves until stopped through [`Application::handle`].

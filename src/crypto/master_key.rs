@@ -51,6 +51,16 @@ impl MasterKey {
         &self.0
     }
 
+    /// A 32-byte key for one purpose, derived with HKDF-SHA256 (e.g. `"csrf v1"`), so the
+    /// master key itself is never used directly.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let mut okm = [0u8; 32];
+        let hkdf = hkdf::Hkdf::<sha2::Sha256>::new(None, &self.0);
+        // 32 bytes is far below HKDF-SHA256's limit of 8160: expand cannot fail.
+        let _ = hkdf.expand(format!("leadrelay {purpose}").as_bytes(), &mut okm);
+        okm
+    }
+
     /// Reads a key file.
     pub fn read_file(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)

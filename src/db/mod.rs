@@ -51,3 +51,35 @@ impl DbConn {
         self.batch_execute("SELECT 1")
     }
 }
+
+/// Runs `work` in a transaction that may write. On SQLite it begins with `BEGIN IMMEDIATE`,
+/// taking the write lock up front: a deferred transaction that reads and then writes fails
+/// at once (without waiting) when another connection committed in between. Nested
+/// `transaction` calls inside `work` become savepoints as usual.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConn,
+    work: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConn::Sqlite(inner) = conn else {
+        return diesel::Connection::transaction(conn, work);
+    };
+    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    let result = work(conn);
+    let DbConn::Sqlite(inner) = conn else {
+        unreachable!("the variant of a connection does not change");
+    };
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner)?;
+            Ok(value)
+        }
+        Err(err) => {
+            AnsiTransactionManager::rollback_transaction(inner)?;
+            Err(err)
+        }
+    }
+}

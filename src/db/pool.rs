@@ -11,6 +11,9 @@ use super::{DatabaseUrl, DbConn};
 /// The pool every request and worker borrows connections from.
 pub type DbPool = r2d2::Pool<ConnectionManager>;
 
+/// A connection borrowed from the pool.
+pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
+
 /// Why a connection could not be made, with the database's own words on one line.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

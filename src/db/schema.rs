@@ -44,7 +44,6 @@ diesel::table! {
     sessions (id) {
         id -> Text,
         user_id -> Text,
-        csrf_token -> Text,
         ip -> Text,
         user_agent -> Text,
         created_at -> Timestamp,

@@ -1,9 +1,14 @@
 //! Web plumbing shared by the features: page chrome, security headers, static assets, and
 //! running database work off the async threads.
 
+pub mod csrf;
+pub mod extractors;
+pub mod flash;
+pub mod forms;
 pub mod pages;
 pub mod security_headers;
 pub mod static_files;
+pub mod time;
 
 use actix_web::web;
 

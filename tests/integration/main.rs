@@ -4,8 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod fixtures;
 mod helpers;
 
+mod access;
+mod accounts;
 mod foundation;
 mod migrations;
 mod processes;

@@ -26,7 +26,6 @@ CREATE INDEX users_company_idx ON users (company_id);
 CREATE TABLE sessions (
     id TEXT PRIMARY KEY NOT NULL,
     user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    csrf_token TEXT NOT NULL,
     ip TEXT NOT NULL,
     user_agent TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,

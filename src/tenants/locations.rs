@@ -1,0 +1,297 @@
+//! Locations: create, show, rename, pause/resume, delete.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::audit::{self, Action, Actor};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::http::extractors::CurrentUser;
+use crate::http::flash::{self, FlashKind};
+use crate::http::time::show_time;
+use crate::http::with_db;
+use crate::startup::AppState;
+use crate::tenants::companies::location_row;
+use crate::tenants::model::{Company, Location, LocationStatus, NewLocation, check_name};
+use crate::tenants::pages::{CompanyPage, LocationPage};
+use crate::tenants::queries;
+
+/// The location name form.
+#[derive(Debug, Deserialize)]
+pub struct NameForm {
+    name: String,
+}
+
+/// `POST /companies/{slug}/locations`.
+pub async fn create_location(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    form: web::Form<NameForm>,
+) -> Result<HttpResponse, AppError> {
+    let scope = user.scope();
+    let company = with_db(&state.db, move |conn| {
+        Ok(queries::find_company_by_slug(conn, &scope, &slug)?)
+    })
+    .await?;
+    user.require_admin()?;
+    let typed = form.into_inner().name;
+    let outcome = match check_name("location", &typed) {
+        Err(message) => Err(AppError::Validation(message)),
+        Ok(name) => {
+            let actor = Actor::user(&user);
+            let company_id = company.id.clone();
+            with_db(&state.db, move |conn| {
+                add_location(conn, &actor, &company_id, &name)
+            })
+            .await
+        }
+    };
+    match outcome {
+        Ok(location) => Ok(flash::redirect_with(
+            &format!("/locations/{}", location.id),
+            FlashKind::Success,
+            &format!(
+                "{} was added. Next: save its AccuLynx API key and copy its webhook URL into ClientTether.",
+                location.name
+            ),
+        )),
+        Err(AppError::Validation(message) | AppError::Conflict(message)) => {
+            let company_id = company.id.clone();
+            let locations = with_db(&state.db, move |conn| {
+                Ok(queries::list_locations(conn, &company_id)?)
+            })
+            .await?;
+            let page = CompanyPage {
+                chrome: user.chrome(),
+                can_manage: true,
+                locations: locations.into_iter().map(location_row).collect(),
+                company,
+                new_name: typed,
+                error: Some(message),
+            };
+            Ok(HttpResponse::UnprocessableEntity()
+                .content_type("text/html; charset=utf-8")
+                .body(page.render().map_err(anyhow::Error::from)?))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Creates a location and records it; a name already used by a live location of the
+/// company is a `Conflict`.
+pub fn add_location(
+    conn: &mut DbConn,
+    actor: &Actor,
+    company_id: &str,
+    name: &str,
+) -> Result<Location, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        if queries::find_live_location_by_name(conn, company_id, name)?.is_some() {
+            return Err(AppError::Conflict(format!(
+                "There is already a location called \"{name}\"."
+            )));
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = crate::accounts::queries::now();
+        queries::insert_location(
+            conn,
+            &NewLocation {
+                id: &id,
+                company_id,
+                name,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        audit::record(
+            conn,
+            actor,
+            Some(company_id),
+            Action::LocationCreated,
+            name,
+            "",
+        )?;
+        let scope = crate::http::extractors::CompanyScope::Company(company_id.to_string());
+        Ok(queries::find_location(conn, &scope, &id)?)
+    })
+}
+
+/// Loads a location in the user's scope with its company (404 outside the scope).
+pub async fn scoped_location(
+    user: &CurrentUser,
+    state: &AppState,
+    id: String,
+) -> Result<(Location, Company), AppError> {
+    let scope = user.scope();
+    with_db(&state.db, move |conn| {
+        let location = queries::find_location(conn, &scope, &id)?;
+        let company = queries::find_company(conn, &location.company_id)?;
+        Ok((location, company))
+    })
+    .await
+}
+
+/// `GET /locations/{id}`.
+pub async fn show_location(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<LocationPage, AppError> {
+    let (location, company) = scoped_location(&user, &state, id.into_inner()).await?;
+    let status = location.status();
+    Ok(LocationPage {
+        chrome: user.chrome(),
+        created: show_time(location.created_at, &company.time_zone),
+        can_manage: user.is_admin(),
+        status: status.as_str(),
+        status_label: status.label(),
+        company,
+        location,
+        error: None,
+    })
+}
+
+/// `POST /locations/{id}/rename`.
+pub async fn rename_location(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<NameForm>,
+) -> Result<HttpResponse, AppError> {
+    let (location, _) = scoped_location(&user, &state, id.into_inner()).await?;
+    user.require_admin()?;
+    let back = format!("/locations/{}", location.id);
+    let name = match check_name("location", &form.name) {
+        Ok(name) => name,
+        Err(message) => return Ok(flash::redirect_with(&back, FlashKind::Error, &message)),
+    };
+    if location.status() == LocationStatus::Deleted {
+        return Ok(flash::redirect_with(
+            &back,
+            FlashKind::Error,
+            "A deleted location cannot be renamed.",
+        ));
+    }
+    let actor = Actor::user(&user);
+    let detail = format!("\"{}\" → \"{name}\"", location.name);
+    let renamed = with_db(&state.db, move |conn| {
+        crate::db::write_transaction(conn, |conn| {
+            if let Some(other) =
+                queries::find_live_location_by_name(conn, &location.company_id, &name)?
+                && other.id != location.id
+            {
+                return Err(AppError::Conflict(format!(
+                    "There is already a location called \"{name}\"."
+                )));
+            }
+            queries::rename_location(conn, &location.id, &name)?;
+            audit::record(
+                conn,
+                &actor,
+                Some(&location.company_id),
+                Action::LocationRenamed,
+                &name,
+                &detail,
+            )?;
+            Ok(())
+        })
+    })
+    .await;
+    match renamed {
+        Ok(()) => Ok(flash::redirect_with(
+            &back,
+            FlashKind::Success,
+            "The location was renamed.",
+        )),
+        Err(AppError::Conflict(message)) => {
+            Ok(flash::redirect_with(&back, FlashKind::Error, &message))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn change_status(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: String,
+    to: LocationStatus,
+) -> Result<HttpResponse, AppError> {
+    let (location, company) = scoped_location(&user, &state, id).await?;
+    user.require_admin()?;
+    let back = format!("/locations/{}", location.id);
+    if location.status() == LocationStatus::Deleted {
+        return Ok(flash::redirect_with(
+            &back,
+            FlashKind::Error,
+            "This location was deleted; it cannot be changed.",
+        ));
+    }
+    let (action, message) = match to {
+        LocationStatus::Paused => (
+            Action::LocationPaused,
+            "Paused: new leads are kept and held until you resume.",
+        ),
+        LocationStatus::Active => (
+            Action::LocationResumed,
+            "Resumed: held leads will be delivered.",
+        ),
+        LocationStatus::Deleted => (
+            Action::LocationDeleted,
+            "Deleted: its webhook URL and key no longer work; its lead history stays.",
+        ),
+    };
+    let actor = Actor::user(&user);
+    with_db(&state.db, move |conn| {
+        crate::db::write_transaction(conn, |conn| {
+            match to {
+                LocationStatus::Deleted => queries::delete_location(conn, &location.id)?,
+                _ => queries::set_location_status(conn, &location.id, to)?,
+            }
+            audit::record(
+                conn,
+                &actor,
+                Some(&location.company_id),
+                action,
+                &location.name,
+                "",
+            )
+        })?;
+        Ok(())
+    })
+    .await?;
+    let back = if to == LocationStatus::Deleted {
+        format!("/companies/{}", company.slug)
+    } else {
+        back
+    };
+    Ok(flash::redirect_with(&back, FlashKind::Success, message))
+}
+
+/// `POST /locations/{id}/pause`.
+pub async fn pause_location(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    change_status(user, state, id.into_inner(), LocationStatus::Paused).await
+}
+
+/// `POST /locations/{id}/resume`.
+pub async fn resume_location(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    change_status(user, state, id.into_inner(), LocationStatus::Active).await
+}
+
+/// `POST /locations/{id}/delete`.
+pub async fn delete_location(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    change_status(user, state, id.into_inner(), LocationStatus::Deleted).await
+}

@@ -1,0 +1,90 @@
+//! Page templates of the tenants feature.
+
+use askama::Template;
+use askama_web::WebTemplate;
+
+use crate::http::pages::Chrome;
+use crate::http::time::ShownTime;
+use crate::tenants::model::{Company, Location};
+
+/// All companies (platform admin).
+#[derive(Template, WebTemplate)]
+#[template(path = "tenants/company_list.html")]
+pub struct CompanyListPage {
+    /// Layout data.
+    pub chrome: Chrome,
+    /// The companies.
+    pub companies: Vec<Company>,
+}
+
+/// The create / edit form of a company.
+#[derive(Template, WebTemplate)]
+#[template(path = "tenants/company_form.html")]
+pub struct CompanyFormPage {
+    /// Layout data.
+    pub chrome: Chrome,
+    /// `None` when creating; the slug when editing.
+    pub editing: Option<String>,
+    /// Name typed.
+    pub name: String,
+    /// Slug typed (creating only).
+    pub slug: String,
+    /// Time zone chosen.
+    pub time_zone: String,
+    /// Zones to offer.
+    pub time_zones: &'static [&'static str],
+    /// What went wrong.
+    pub error: Option<String>,
+}
+
+/// A location as listed on its company's page.
+pub struct LocationRow {
+    /// The location.
+    pub location: Location,
+    /// Status code (badge class).
+    pub status: &'static str,
+    /// Status words.
+    pub status_label: &'static str,
+    /// Key state in words.
+    pub key_label: String,
+}
+
+/// A company's page: its locations.
+#[derive(Template, WebTemplate)]
+#[template(path = "tenants/company.html")]
+pub struct CompanyPage {
+    /// Layout data.
+    pub chrome: Chrome,
+    /// The company.
+    pub company: Company,
+    /// Its locations.
+    pub locations: Vec<LocationRow>,
+    /// Whether the viewer may change things.
+    pub can_manage: bool,
+    /// Name typed in the new-location form after an error.
+    pub new_name: String,
+    /// What went wrong.
+    pub error: Option<String>,
+}
+
+/// A location's page.
+#[derive(Template, WebTemplate)]
+#[template(path = "tenants/location.html")]
+pub struct LocationPage {
+    /// Layout data.
+    pub chrome: Chrome,
+    /// Company.
+    pub company: Company,
+    /// The location.
+    pub location: Location,
+    /// Status code.
+    pub status: &'static str,
+    /// Status words.
+    pub status_label: &'static str,
+    /// Whether the viewer may change things.
+    pub can_manage: bool,
+    /// When it was created.
+    pub created: ShownTime,
+    /// What went wrong.
+    pub error: Option<String>,
+}

@@ -1,0 +1,1 @@
+//! Tenancy and roles over the whole route table.

@@ -1,0 +1,1 @@
+//! Accounts: first-run setup, sign-in, lockout, throttling, sessions, users, CLI, audit.
