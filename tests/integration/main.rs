@@ -4,8 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod browser;
 mod helpers;
 
+mod browser_smoke;
 mod foundation;
 mod migrations;
 mod processes;
