@@ -1,11 +1,13 @@
-//! Cryptography without I/O: the master key, secret wrappers, and (in later modules) the
-//! secret box for AccuLynx keys and the webhook URL tokens.
+//! Cryptography without I/O: the master key, secret wrappers, the secret box for AccuLynx
+//! keys (and the URL signing secret), and the webhook URL tokens.
 //!
 //! Policy: a secret is held in a wrapper whose `Debug` and `Display` print `***`, so that a
 //! stray `{:?}` in a log line or an error can never show it.
 
 pub mod master_key;
 pub mod password;
+pub mod secret_box;
+pub mod url_token;
 
 use std::fmt;
 
@@ -74,6 +76,18 @@ mod tests {
         let secret = Secret::new("hunter2".to_string());
         assert_eq!(format!("{secret:?} {secret}"), "*** ***");
         assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[test]
+    fn sha256_hex_matches_the_standard_vectors() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod browser;
 mod fixtures;
 mod helpers;
 
 mod access;
 mod accounts;
+mod browser_smoke;
 mod foundation;
 mod migrations;
 mod processes;
