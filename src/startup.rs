@@ -33,6 +33,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Per-IP throttle of the login form.
     pub login_throttle: Arc<LoginThrottle>,
+    /// Wakes this process's delivery worker when leads become due (intake, replays,
+    /// resumed locations), so the first attempt starts at once instead of at the next poll.
+    pub wake_worker: Arc<tokio::sync::Notify>,
 }
 
 /// A built application: listening, not yet serving until awaited.
@@ -67,6 +70,7 @@ impl Application {
             secure_cookies: public_url.scheme() == "https",
             csrf_key: master_key.derive("csrf v1"),
             login_throttle: Arc::new(LoginThrottle::new(settings.login_attempts_per_minute)),
+            wake_worker: Arc::new(tokio::sync::Notify::new()),
             settings: Arc::new(settings),
             public_url,
         };
