@@ -1,0 +1,7 @@
+//! Delivery (SPEC §7): a worker claims due leads, sends them to AccuLynx within its rate
+//! limits, records every attempt, and schedules retries. At-least-once: a lead whose answer
+//! was lost (crash, timeout after AccuLynx accepted it) is sent again.
+
+pub mod classify;
+pub mod limits;
+pub mod schedule;
