@@ -67,6 +67,7 @@ pub async fn spawn_app() -> TestApp {
 /// Like [`spawn_app`], after letting the test adjust the settings.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     init_test_logging();
+    init_tls();
     let test_db = TestDb::create();
     let mut settings = Settings::for_database(test_db.url.clone(), MasterKey::generate());
     settings.bind = "127.0.0.1:0".parse().expect("a socket address");
@@ -222,6 +223,16 @@ pub fn init_test_logging() {
             .with_writer(|| CaptureWriter)
             .with_ansi(false)
             .try_init();
+    });
+}
+
+/// Installs rustls' ring provider once: reqwest is built with `rustls-no-provider`, so no
+/// client can be built before a provider is installed.
+pub fn init_tls() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        // Err only if a provider is already installed, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     });
 }
 
