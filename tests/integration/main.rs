@@ -9,3 +9,4 @@ mod helpers;
 mod foundation;
 mod migrations;
 mod processes;
+mod sandbox;
