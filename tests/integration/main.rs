@@ -15,3 +15,4 @@ mod browser_smoke;
 mod foundation;
 mod migrations;
 mod processes;
+mod sandbox;
