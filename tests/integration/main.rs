@@ -12,6 +12,7 @@ mod access;
 mod accounts;
 mod accounts_browser;
 mod browser_smoke;
+mod delivery;
 mod foundation;
 mod migrations;
 mod processes;
