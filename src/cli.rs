@@ -58,6 +58,27 @@ pub enum Command {
     /// the same URL forgets them). The sandbox prints its URL on standard output; stop it with
     /// Ctrl-C.
     Sandbox(SandboxArgs),
+    /// Measure leadrelay's speed against a baseline measured in the same run; prints
+    /// Markdown. Build with --release first: `cargo run --release -- bench`.
+    Bench(BenchArgs),
+}
+
+/// `leadrelay bench`
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Which benchmarks: delivery (more to come); all of them when left out.
+    #[arg(value_name = "NAME")]
+    pub which: Vec<String>,
+    /// Leads per benchmark.
+    #[arg(long, default_value_t = 20_000)]
+    pub leads: usize,
+    /// Deliveries in flight.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+    /// Also run on PostgreSQL: a server URL where a throw-away database may be created,
+    /// e.g. postgres://postgres@127.0.0.1:5432/postgres.
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
 }
 
 /// `leadrelay user …`
@@ -119,7 +140,7 @@ impl Command {
             Command::Migrate(settings) | Command::Worker(settings) => Some(settings),
             Command::User(UserCommand::Add(args)) => Some(&args.settings),
             Command::Company(CompanyCommand::Add(args)) => Some(&args.settings),
-            Command::Sandbox(_) => None,
+            Command::Sandbox(_) | Command::Bench(_) => None,
         }
     }
 }

@@ -63,6 +63,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(&settings.log);
             runtime()?.block_on(company_add(settings, args))
         }
+        Command::Bench(args) => {
+            telemetry::init(&LogSettings { filter: "warn".to_string(), format: LogFormat::Pretty });
+            runtime()?.block_on(bench(args))
+        }
         Command::Sandbox(args) => {
             let (bind, config) = sandbox::config::from_args(&args)?;
             telemetry::init(&LogSettings {
@@ -203,6 +207,23 @@ async fn company_add(settings: Settings, args: CompanyAddArgs) -> anyhow::Result
     })
     .await??;
     println!("{slug}");
+    Ok(())
+}
+
+async fn bench(args: leadrelay::cli::BenchArgs) -> anyhow::Result<()> {
+    let all = args.which.is_empty();
+    let wants = |name: &str| all || args.which.iter().any(|w| w == name);
+    if let Some(unknown) = args.which.iter().find(|w| !["delivery"].contains(&w.as_str())) {
+        anyhow::bail!("unknown benchmark {unknown:?}; choose delivery");
+    }
+    println!("| benchmark | load | baseline (same run) | leadrelay |\n|---|---|---|---|");
+    let databases: Vec<Option<&str>> = std::iter::once(None).chain(args.postgres.as_deref().map(Some)).collect();
+    for database in databases {
+        if wants("delivery") {
+            let report = leadrelay::bench::delivery::run(args.leads, args.concurrency, database).await?;
+            println!("{}", report.markdown());
+        }
+    }
     Ok(())
 }
 
