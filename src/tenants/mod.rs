@@ -5,4 +5,8 @@ pub mod companies;
 pub mod locations;
 pub mod model;
 pub mod pages;
+pub mod key_rotation;
+pub mod keys;
 pub mod queries;
+pub mod secrets;
+pub mod webhook_urls;
