@@ -43,6 +43,9 @@ pub struct AppState {
     pub url_signer: UrlSigner,
     /// Talks to AccuLynx (or the sandbox).
     pub acculynx: AccuLynxClient,
+    /// Wakes this process's delivery worker when leads become due (intake, replays,
+    /// resumed locations), so the first attempt starts at once instead of at the next poll.
+    pub wake_worker: Arc<tokio::sync::Notify>,
 }
 
 /// A built application: listening, not yet serving until awaited.
@@ -84,6 +87,7 @@ impl Application {
             secret_box,
             url_signer,
             acculynx,
+            wake_worker: Arc::new(tokio::sync::Notify::new()),
             settings: Arc::new(settings),
             public_url,
         };

@@ -9,6 +9,7 @@
 //!   returned is on disk: an answer sent after a commit survives power loss (SPEC §6).
 //! - This module knows nothing of the web.
 
+pub mod group_commit;
 pub mod migrations;
 pub mod pool;
 pub mod schema;
@@ -67,6 +68,13 @@ where
     let DbConn::Sqlite(inner) = conn else {
         return diesel::Connection::transaction(conn, work);
     };
+    let nested = AnsiTransactionManager::transaction_manager_status_mut(inner)
+        .transaction_depth()?
+        .is_some();
+    if nested {
+        // Already inside a (write) transaction: a savepoint.
+        return diesel::Connection::transaction(conn, work);
+    }
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
     let result = work(conn);
     let DbConn::Sqlite(inner) = conn else {

@@ -120,6 +120,7 @@ diesel::table! {
         email -> Nullable<Text>,
         phone -> Nullable<Text>,
         phone_digits -> Nullable<Text>,
+        search_text -> Nullable<Text>,
         attempts -> Integer,
         retry_step -> Integer,
         next_attempt_at -> Nullable<Timestamp>,

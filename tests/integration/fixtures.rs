@@ -142,6 +142,8 @@ pub struct Session {
     pub client: reqwest::Client,
     pub csrf: String,
     pub base: String,
+    /// The session cookie's token, once signed in.
+    pub token: Option<String>,
 }
 
 impl Session {
@@ -195,6 +197,7 @@ pub async fn anonymous(app: &TestApp) -> Session {
         csrf: csrf_of(&html),
         client,
         base: app.address.clone(),
+        token: None,
     }
 }
 
@@ -215,6 +218,13 @@ pub async fn login_with(app: &TestApp, email: &str, password: &str) -> Session {
     let mut session = anonymous(app).await;
     let response = try_login(&session, email, password).await;
     assert_eq!(response.status(), 303, "sign-in of {email} should succeed");
+    session.token = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|value| value.strip_prefix("lr_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_string());
     let html = session.get("/account").await.text().await.unwrap();
     session.csrf = csrf_of(&html);
     session

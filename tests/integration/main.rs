@@ -10,6 +10,7 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod accounts_browser;
 mod browser_smoke;
 mod foundation;
 mod migrations;

@@ -20,6 +20,8 @@ CREATE TABLE leads (
     email TEXT,
     phone TEXT,
     phone_digits TEXT,
+    -- Lower-cased "first last email", for case-insensitive search on both databases.
+    search_text TEXT,
     -- Delivery state.
     attempts INTEGER NOT NULL DEFAULT 0,
     retry_step INTEGER NOT NULL DEFAULT 0,

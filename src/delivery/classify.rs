@@ -1,0 +1,183 @@
+//! What an answer from AccuLynx means for a lead (SPEC §7), in plain words.
+//!
+//! - any 2xx → delivered;
+//! - 400/422 → failed, with AccuLynx's messages turned into a sentence;
+//! - 401/403 → the key is rejected: the location's leads are held until a new key is saved;
+//! - 429 → retried after `Retry-After` (seconds or HTTP date; clamped 1 s–1 h; 30 s when
+//!   absent) without using a step of the schedule, and the key is paused until then;
+//! - 408, 5xx, timeouts, connection errors → retried on the schedule;
+//! - any other answer → failed (retrying would get the same answer).
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+/// How an attempt ended, before the schedule is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// AccuLynx took the lead.
+    Delivered,
+    /// AccuLynx will never take this lead as it is.
+    Failed(String),
+    /// The key is rejected; hold the location's leads.
+    KeyRejected(String),
+    /// Too many requests: try again after this long, pausing the key.
+    RateLimited(Duration, String),
+    /// A passing fault: retry on the schedule.
+    Transient(String),
+}
+
+/// Reads an HTTP answer.
+pub fn classify_response(status: u16, retry_after: Option<&str>, body: &str) -> Verdict {
+    match status {
+        200..=299 => Verdict::Delivered,
+        400 | 422 => Verdict::Failed(format!(
+            "AccuLynx rejected the lead: {}",
+            error_sentence(body).unwrap_or_else(|| format!("it answered {status} without saying why."))
+        )),
+        401 | 403 => {
+            let why = error_sentence(body).unwrap_or_else(|| {
+                if status == 401 { "API Key is invalid or deactivated." } else { "Not enough permissions." }
+                    .to_string()
+            });
+            Verdict::KeyRejected(format!("AccuLynx rejected the API key ({status}): {why}"))
+        }
+        429 => {
+            let wait = retry_after_delay(retry_after, SystemTime::now());
+            Verdict::RateLimited(
+                wait,
+                format!("AccuLynx asked us to slow down (429); trying again in {} s.", wait.as_secs()),
+            )
+        }
+        408 => Verdict::Transient("AccuLynx timed out reading the request (408).".to_string()),
+        500..=599 => Verdict::Transient(match error_sentence(body) {
+            Some(why) => format!("AccuLynx had a server error ({status}): {why}"),
+            None => format!("AccuLynx had a server error ({status})."),
+        }),
+        _ => Verdict::Failed(match error_sentence(body) {
+            Some(why) => format!("AccuLynx answered {status}: {why}"),
+            None => format!("AccuLynx answered {status}; check LEADRELAY_ACCULYNX_BASE_URL."),
+        }),
+    }
+}
+
+/// A request that got no answer.
+pub fn classify_network_error(timed_out: bool, detail: &str) -> Verdict {
+    if timed_out {
+        Verdict::Transient("AccuLynx did not answer in time.".to_string())
+    } else {
+        Verdict::Transient(format!("Could not reach AccuLynx: {detail}"))
+    }
+}
+
+/// `Retry-After` as a delay: whole seconds or an HTTP date, clamped to 1 s–1 h; 30 s when
+/// absent or unreadable.
+pub fn retry_after_delay(header: Option<&str>, now: SystemTime) -> Duration {
+    const MIN: Duration = Duration::from_secs(1);
+    const MAX: Duration = Duration::from_secs(3600);
+    const DEFAULT: Duration = Duration::from_secs(30);
+    let Some(text) = header.map(str::trim).filter(|t| !t.is_empty()) else {
+        return DEFAULT;
+    };
+    let delay = match text.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => match httpdate::parse_http_date(text) {
+            Ok(at) => at.duration_since(now).unwrap_or(Duration::ZERO),
+            Err(_) => return DEFAULT,
+        },
+    };
+    delay.clamp(MIN, MAX)
+}
+
+/// AccuLynx's error messages as one sentence, from either error shape: ASP.NET model
+/// validation (`{"errors":{"FirstName":["…"]}}`) or RFC 7807 ProblemDetails
+/// (`{"title","detail"}`). Plain-text bodies are used as they are (shortened).
+pub fn error_sentence(body: &str) -> Option<String> {
+    let body = body.trim();
+    if body.is_empty() {
+        return None;
+    }
+    let Ok(json) = serde_json::from_str::<Value>(body) else {
+        let text: String = body.chars().take(300).collect();
+        return Some(end_sentence(&text));
+    };
+    if let Some(errors) = json.get("errors").and_then(Value::as_object) {
+        let messages: Vec<String> = errors
+            .iter()
+            .flat_map(|(field, messages)| match messages {
+                Value::Array(list) => list
+                    .iter()
+                    .map(|m| m.as_str().map_or_else(|| format!("{field}: {m}"), end_sentence))
+                    .collect::<Vec<_>>(),
+                Value::String(message) => vec![end_sentence(message)],
+                other => vec![format!("{field}: {other}.")],
+            })
+            .collect();
+        if !messages.is_empty() {
+            return Some(messages.join(" "));
+        }
+    }
+    let detail = json.get("detail").and_then(Value::as_str).filter(|d| !d.trim().is_empty());
+    let title = json.get("title").and_then(Value::as_str).filter(|t| !t.trim().is_empty());
+    let message = json.get("message").and_then(Value::as_str).filter(|m| !m.trim().is_empty());
+    detail.or(message).or(title).map(end_sentence)
+}
+
+fn end_sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?']) { text.to_string() } else { format!("{text}.") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_and_validation_errors_read_plainly() {
+        assert_eq!(classify_response(202, None, ""), Verdict::Delivered);
+        let body = r#"{"type":"x","title":"One or more validation errors occurred.","status":400,
+            "errors":{"FirstName":["The firstName field is required."],"Zip":["The field zip must be a string with a maximum length of 50."]}}"#;
+        assert_eq!(
+            classify_response(400, None, body),
+            Verdict::Failed(
+                "AccuLynx rejected the lead: The firstName field is required. The field zip must be a string with a maximum length of 50."
+                    .to_string()
+            )
+        );
+        assert!(matches!(classify_response(422, None, ""), Verdict::Failed(m) if m.contains("without saying why")));
+    }
+
+    #[test]
+    fn key_problems_use_the_problem_details() {
+        let body = r#"{"type":"t","title":"Unauthorized","status":401,"detail":"API Key is invalid or deactivated","traceId":"1"}"#;
+        assert_eq!(
+            classify_response(401, None, body),
+            Verdict::KeyRejected("AccuLynx rejected the API key (401): API Key is invalid or deactivated.".to_string())
+        );
+        assert!(matches!(classify_response(403, None, ""), Verdict::KeyRejected(m) if m.contains("Not enough permissions")));
+    }
+
+    #[test]
+    fn rate_limits_honour_retry_after_in_seconds_and_dates() {
+        let now = SystemTime::now();
+        assert_eq!(retry_after_delay(Some("2"), now), Duration::from_secs(2));
+        assert_eq!(retry_after_delay(Some("0"), now), Duration::from_secs(1));
+        assert_eq!(retry_after_delay(Some("99999"), now), Duration::from_secs(3600));
+        assert_eq!(retry_after_delay(None, now), Duration::from_secs(30));
+        assert_eq!(retry_after_delay(Some("soon"), now), Duration::from_secs(30));
+        let in_a_minute = httpdate::fmt_http_date(now + Duration::from_secs(60));
+        let delay = retry_after_delay(Some(&in_a_minute), now);
+        assert!((59..=60).contains(&delay.as_secs()), "{delay:?}");
+        assert!(matches!(classify_response(429, Some("2"), ""), Verdict::RateLimited(d, _) if d == Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn passing_faults_are_retried_and_other_answers_fail() {
+        for status in [408, 500, 502, 503, 504] {
+            assert!(matches!(classify_response(status, None, ""), Verdict::Transient(_)), "{status}");
+        }
+        assert!(matches!(classify_network_error(true, ""), Verdict::Transient(m) if m.contains("in time")));
+        assert!(matches!(classify_response(404, None, ""), Verdict::Failed(m) if m.contains("404")));
+        assert_eq!(error_sentence("Too many requests"), Some("Too many requests.".to_string()));
+    }
+}
