@@ -59,6 +59,7 @@ route_table! {
     Public post "/setup/{token}" => accounts::setup::complete_setup,
     Public post "/hooks/{location_id}/{token}" => intake::webhook::receive_webhook,
     Public route "/hooks/{location_id}/{token}" => intake::webhook::method_not_allowed,
+    Public route "/hooks/{rest:.*}" => intake::webhook::unknown_webhook_url,
 
     User post "/logout" => accounts::handlers::logout,
     User get "/account" => accounts::handlers::account_page,

@@ -61,25 +61,33 @@ impl GroupCommit {
         F: FnOnce(&mut DbConn) -> Result<T, DieselError> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job: Job = Box::new(move |conn| job(conn).map(|value| Box::new(value) as Box<dyn Any + Send>));
+        let job: Job =
+            Box::new(move |conn| job(conn).map(|value| Box::new(value) as Box<dyn Any + Send>));
         self.sender
             .send(Request { job, reply })
             .await
             .map_err(|_| writer_gone())?;
         let value = answer.await.map_err(|_| writer_gone())??;
-        value
-            .downcast::<T>()
-            .map(|boxed| *boxed)
-            .map_err(|_| DieselError::QueryBuilderError("a job's result had an unexpected type".into()))
+        value.downcast::<T>().map(|boxed| *boxed).map_err(|_| {
+            DieselError::QueryBuilderError("a job's result had an unexpected type".into())
+        })
     }
 }
 
-fn run_writer(pool: &DbPool, receiver: &std::sync::Mutex<mpsc::Receiver<Request>>, max_batch: usize) {
+fn run_writer(
+    pool: &DbPool,
+    receiver: &std::sync::Mutex<mpsc::Receiver<Request>>,
+    max_batch: usize,
+) {
     let mut batch: Vec<Request> = Vec::with_capacity(max_batch);
     loop {
         {
-            let Ok(mut receiver) = receiver.lock() else { return };
-            let Some(first) = receiver.blocking_recv() else { return };
+            let Ok(mut receiver) = receiver.lock() else {
+                return;
+            };
+            let Some(first) = receiver.blocking_recv() else {
+                return;
+            };
             batch.push(first);
             while batch.len() < max_batch {
                 match receiver.try_recv() {
@@ -98,13 +106,18 @@ fn commit_batch(pool: &DbPool, batch: &mut Vec<Request>) {
         Err(err) => {
             let message = format!("no database connection for the writer: {err}");
             for request in batch.drain(..) {
-                let _ = request.reply.send(Err(DieselError::QueryBuilderError(message.clone().into())));
+                let _ = request
+                    .reply
+                    .send(Err(DieselError::QueryBuilderError(message.clone().into())));
             }
             return;
         }
     };
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
-    let jobs: Vec<Job> = batch.iter_mut().map(|r| std::mem::replace(&mut r.job, Box::new(|_| Err(writer_gone())))).collect();
+    let jobs: Vec<Job> = batch
+        .iter_mut()
+        .map(|r| std::mem::replace(&mut r.job, Box::new(|_| Err(writer_gone()))))
+        .collect();
     let committed = super::write_transaction(&mut conn, |conn| {
         for job in jobs {
             // Each job in its own savepoint: its failure undoes only its own writes.
@@ -122,7 +135,9 @@ fn commit_batch(pool: &DbPool, batch: &mut Vec<Request>) {
             tracing::error!(error = %err, jobs = batch.len(), "a group commit failed");
             let message = err.to_string();
             for request in batch.drain(..) {
-                let _ = request.reply.send(Err(DieselError::QueryBuilderError(message.clone().into())));
+                let _ = request
+                    .reply
+                    .send(Err(DieselError::QueryBuilderError(message.clone().into())));
             }
         }
     }

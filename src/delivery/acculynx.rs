@@ -266,10 +266,6 @@ mod tests {
             assert!(outcome.next_step().ends_with('.'));
         }
         assert!(KeyCheck::InvalidKey.rejected() && !KeyCheck::TimedOut.rejected());
-        assert!(
-            KeyCheck::Answered { status: 502 }
-                .message()
-                .contains("502")
-        );
+        assert!(KeyCheck::Answered { status: 502 }.message().contains("502"));
     }
 }

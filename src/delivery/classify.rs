@@ -33,12 +33,17 @@ pub fn classify_response(status: u16, retry_after: Option<&str>, body: &str) -> 
         200..=299 => Verdict::Delivered,
         400 | 422 => Verdict::Failed(format!(
             "AccuLynx rejected the lead: {}",
-            error_sentence(body).unwrap_or_else(|| format!("it answered {status} without saying why."))
+            error_sentence(body)
+                .unwrap_or_else(|| format!("it answered {status} without saying why."))
         )),
         401 | 403 => {
             let why = error_sentence(body).unwrap_or_else(|| {
-                if status == 401 { "API Key is invalid or deactivated." } else { "Not enough permissions." }
-                    .to_string()
+                if status == 401 {
+                    "API Key is invalid or deactivated."
+                } else {
+                    "Not enough permissions."
+                }
+                .to_string()
             });
             Verdict::KeyRejected(format!("AccuLynx rejected the API key ({status}): {why}"))
         }
@@ -46,7 +51,10 @@ pub fn classify_response(status: u16, retry_after: Option<&str>, body: &str) -> 
             let wait = retry_after_delay(retry_after, SystemTime::now());
             Verdict::RateLimited(
                 wait,
-                format!("AccuLynx asked us to slow down (429); trying again in {} s.", wait.as_secs()),
+                format!(
+                    "AccuLynx asked us to slow down (429); trying again in {} s.",
+                    wait.as_secs()
+                ),
             )
         }
         408 => Verdict::Transient("AccuLynx timed out reading the request (408).".to_string()),
@@ -107,7 +115,10 @@ pub fn error_sentence(body: &str) -> Option<String> {
             .flat_map(|(field, messages)| match messages {
                 Value::Array(list) => list
                     .iter()
-                    .map(|m| m.as_str().map_or_else(|| format!("{field}: {m}"), end_sentence))
+                    .map(|m| {
+                        m.as_str()
+                            .map_or_else(|| format!("{field}: {m}"), end_sentence)
+                    })
                     .collect::<Vec<_>>(),
                 Value::String(message) => vec![end_sentence(message)],
                 other => vec![format!("{field}: {other}.")],
@@ -117,15 +128,28 @@ pub fn error_sentence(body: &str) -> Option<String> {
             return Some(messages.join(" "));
         }
     }
-    let detail = json.get("detail").and_then(Value::as_str).filter(|d| !d.trim().is_empty());
-    let title = json.get("title").and_then(Value::as_str).filter(|t| !t.trim().is_empty());
-    let message = json.get("message").and_then(Value::as_str).filter(|m| !m.trim().is_empty());
+    let detail = json
+        .get("detail")
+        .and_then(Value::as_str)
+        .filter(|d| !d.trim().is_empty());
+    let title = json
+        .get("title")
+        .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty());
+    let message = json
+        .get("message")
+        .and_then(Value::as_str)
+        .filter(|m| !m.trim().is_empty());
     detail.or(message).or(title).map(end_sentence)
 }
 
 fn end_sentence(text: &str) -> String {
     let text = text.trim();
-    if text.ends_with(['.', '!', '?']) { text.to_string() } else { format!("{text}.") }
+    if text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
 }
 
 #[cfg(test)]
@@ -144,7 +168,9 @@ mod tests {
                     .to_string()
             )
         );
-        assert!(matches!(classify_response(422, None, ""), Verdict::Failed(m) if m.contains("without saying why")));
+        assert!(
+            matches!(classify_response(422, None, ""), Verdict::Failed(m) if m.contains("without saying why"))
+        );
     }
 
     #[test]
@@ -152,9 +178,14 @@ mod tests {
         let body = r#"{"type":"t","title":"Unauthorized","status":401,"detail":"API Key is invalid or deactivated","traceId":"1"}"#;
         assert_eq!(
             classify_response(401, None, body),
-            Verdict::KeyRejected("AccuLynx rejected the API key (401): API Key is invalid or deactivated.".to_string())
+            Verdict::KeyRejected(
+                "AccuLynx rejected the API key (401): API Key is invalid or deactivated."
+                    .to_string()
+            )
         );
-        assert!(matches!(classify_response(403, None, ""), Verdict::KeyRejected(m) if m.contains("Not enough permissions")));
+        assert!(
+            matches!(classify_response(403, None, ""), Verdict::KeyRejected(m) if m.contains("Not enough permissions"))
+        );
     }
 
     #[test]
@@ -162,22 +193,40 @@ mod tests {
         let now = SystemTime::now();
         assert_eq!(retry_after_delay(Some("2"), now), Duration::from_secs(2));
         assert_eq!(retry_after_delay(Some("0"), now), Duration::from_secs(1));
-        assert_eq!(retry_after_delay(Some("99999"), now), Duration::from_secs(3600));
+        assert_eq!(
+            retry_after_delay(Some("99999"), now),
+            Duration::from_secs(3600)
+        );
         assert_eq!(retry_after_delay(None, now), Duration::from_secs(30));
-        assert_eq!(retry_after_delay(Some("soon"), now), Duration::from_secs(30));
+        assert_eq!(
+            retry_after_delay(Some("soon"), now),
+            Duration::from_secs(30)
+        );
         let in_a_minute = httpdate::fmt_http_date(now + Duration::from_secs(60));
         let delay = retry_after_delay(Some(&in_a_minute), now);
         assert!((59..=60).contains(&delay.as_secs()), "{delay:?}");
-        assert!(matches!(classify_response(429, Some("2"), ""), Verdict::RateLimited(d, _) if d == Duration::from_secs(2)));
+        assert!(
+            matches!(classify_response(429, Some("2"), ""), Verdict::RateLimited(d, _) if d == Duration::from_secs(2))
+        );
     }
 
     #[test]
     fn passing_faults_are_retried_and_other_answers_fail() {
         for status in [408, 500, 502, 503, 504] {
-            assert!(matches!(classify_response(status, None, ""), Verdict::Transient(_)), "{status}");
+            assert!(
+                matches!(classify_response(status, None, ""), Verdict::Transient(_)),
+                "{status}"
+            );
         }
-        assert!(matches!(classify_network_error(true, ""), Verdict::Transient(m) if m.contains("in time")));
-        assert!(matches!(classify_response(404, None, ""), Verdict::Failed(m) if m.contains("404")));
-        assert_eq!(error_sentence("Too many requests"), Some("Too many requests.".to_string()));
+        assert!(
+            matches!(classify_network_error(true, ""), Verdict::Transient(m) if m.contains("in time"))
+        );
+        assert!(
+            matches!(classify_response(404, None, ""), Verdict::Failed(m) if m.contains("404"))
+        );
+        assert_eq!(
+            error_sentence("Too many requests"),
+            Some("Too many requests.".to_string())
+        );
     }
 }

@@ -89,7 +89,10 @@ mod tests {
     fn max_in_window(times: &[Instant], window: Duration) -> usize {
         let mut best = 0;
         for (i, start) in times.iter().enumerate() {
-            let count = times[i..].iter().take_while(|t| t.duration_since(*start) < window).count();
+            let count = times[i..]
+                .iter()
+                .take_while(|t| t.duration_since(*start) < window)
+                .count();
             best = best.max(count);
         }
         best
@@ -105,7 +108,10 @@ mod tests {
         }
         assert!(max_in_window(&sent, Duration::from_secs(1)) <= 20);
         let span = sent[44].duration_since(sent[0]);
-        assert!(span >= Duration::from_millis(44 * 50), "evenly spaced: {span:?}");
+        assert!(
+            span >= Duration::from_millis(44 * 50),
+            "evenly spaced: {span:?}"
+        );
     }
 
     #[tokio::test]

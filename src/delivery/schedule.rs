@@ -40,14 +40,23 @@ impl RetrySchedule {
 
     /// After a passing fault: the next step of the schedule, if any is left.
     pub fn after_fault(&self, steps_used: i32, now: NaiveDateTime) -> Next {
-        let Some(delay) = usize::try_from(steps_used).ok().and_then(|i| self.delays.get(i)) else {
+        let Some(delay) = usize::try_from(steps_used)
+            .ok()
+            .and_then(|i| self.delays.get(i))
+        else {
             return Next::GiveUp;
         };
         Next::RetryAt(now + to_delta(jitter(*delay)), steps_used + 1)
     }
 
     /// After a 429: wait as asked, without using a step, unless that passes the span.
-    pub fn after_rate_limit(&self, wait: Duration, steps_used: i32, received_at: NaiveDateTime, now: NaiveDateTime) -> Next {
+    pub fn after_rate_limit(
+        &self,
+        wait: Duration,
+        steps_used: i32,
+        received_at: NaiveDateTime,
+        now: NaiveDateTime,
+    ) -> Next {
         let at = now + to_delta(wait);
         if at > received_at + to_delta(self.span()) {
             Next::GiveUp
@@ -72,18 +81,24 @@ mod tests {
     use super::*;
 
     fn at(seconds: i64) -> NaiveDateTime {
-        chrono::DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap().naive_utc()
+        chrono::DateTime::from_timestamp(1_800_000_000 + seconds, 0)
+            .unwrap()
+            .naive_utc()
     }
 
     #[test]
     fn each_step_waits_its_delay_within_20_percent_then_gives_up() {
         let schedule = RetrySchedule::new(vec![Duration::from_secs(10), Duration::from_secs(60)]);
         for _ in 0..200 {
-            let Next::RetryAt(when, used) = schedule.after_fault(0, at(0)) else { panic!() };
+            let Next::RetryAt(when, used) = schedule.after_fault(0, at(0)) else {
+                panic!()
+            };
             assert_eq!(used, 1);
             let waited = (when - at(0)).num_milliseconds();
             assert!((8_000..=12_000).contains(&waited), "{waited}");
-            let Next::RetryAt(when, used) = schedule.after_fault(1, at(0)) else { panic!() };
+            let Next::RetryAt(when, used) = schedule.after_fault(1, at(0)) else {
+                panic!()
+            };
             assert_eq!(used, 2);
             assert!((48_000..=72_000).contains(&(when - at(0)).num_milliseconds()));
         }
@@ -98,6 +113,9 @@ mod tests {
             schedule.after_rate_limit(Duration::from_secs(2), 1, at(0), at(5)),
             Next::RetryAt(at(7), 1)
         );
-        assert_eq!(schedule.after_rate_limit(Duration::from_secs(30), 1, at(0), at(50)), Next::GiveUp);
+        assert_eq!(
+            schedule.after_rate_limit(Duration::from_secs(30), 1, at(0), at(50)),
+            Next::GiveUp
+        );
     }
 }

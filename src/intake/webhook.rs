@@ -99,6 +99,11 @@ pub async fn method_not_allowed() -> HttpResponse {
     response
 }
 
+/// Any other path under `/hooks/` (no token, extra segments): the same 404 as a bad token.
+pub async fn unknown_webhook_url() -> HttpResponse {
+    not_found()
+}
+
 /// The answer to a bad token, an unknown location and an expired URL alike.
 pub fn not_found() -> HttpResponse {
     HttpResponse::NotFound().json(json!({"error": "not_found"}))

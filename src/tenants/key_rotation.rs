@@ -41,10 +41,13 @@ impl RotationReport {
                 other => other,
             })
             .collect();
-        format!(
-            "Re-encrypted under the new master key: {keys}, {}. Webhook URLs are unchanged.",
-            names.join(", ")
-        )
+        let mut items = vec![keys.as_str()];
+        items.extend(names);
+        let listed = match items.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => items.join(""),
+        };
+        format!("Re-encrypted under the new master key: {listed}. Webhook URLs are unchanged.")
     }
 }
 
@@ -92,7 +95,11 @@ pub fn rotate_master_key(
                      nothing was changed"
                 )
             })?;
-            queries::replace_sealed_key(conn, location_id, &new.seal(&plain, location_id.as_bytes()))?;
+            queries::replace_sealed_key(
+                conn,
+                location_id,
+                &new.seal(&plain, location_id.as_bytes()),
+            )?;
         }
         let report = RotationReport {
             location_keys: keys.len(),

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
-use crate::crypto::secret_box::{AccuLynxKey, SecretBox};
+use crate::crypto::secret_box::{AccuLynxKey, OpenError, SecretBox};
 use crate::db::DbConn;
 use crate::delivery::acculynx::KeyCheck;
 use crate::error::AppError;
@@ -143,6 +143,16 @@ pub async fn test_location_key(
     };
     let key = match open_location_key(&state.secret_box, &location.id, &sealed) {
         Ok(key) => key,
+        Err(OpenError::OtherMasterKey) => {
+            // This server's master key is not the one the key was sealed with (a rotation
+            // this process has not been restarted for): nothing is wrong with the key.
+            tracing::error!(location_id = %location.id, "a stored AccuLynx key was sealed with another master key; restart with the current one");
+            return refuse(
+                "The saved AccuLynx key cannot be decrypted: it was sealed with another master \
+                 key than the one this server runs with. If the master key was just rotated, \
+                 restart this server with the new key.",
+            );
+        }
         Err(err) => {
             tracing::warn!(location_id = %location.id, error = %err, "a stored AccuLynx key does not open");
             let message = format!(

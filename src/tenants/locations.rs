@@ -15,8 +15,8 @@ use crate::startup::AppState;
 use crate::tenants::companies::location_row;
 use crate::tenants::model::{Company, Location, LocationStatus, NewLocation, check_name};
 use crate::tenants::pages::{CompanyPage, KeyView, LocationPage};
-use crate::tenants::webhook_urls::{Grace, webhook_url};
 use crate::tenants::queries;
+use crate::tenants::webhook_urls::{Grace, webhook_url};
 
 /// The location name form.
 #[derive(Debug, Deserialize)]
@@ -88,7 +88,9 @@ pub fn add_location(
     company_id: &str,
     name: &str,
 ) -> Result<Location, AppError> {
-    crate::db::write_transaction(conn, |conn| insert_new_location(conn, actor, company_id, name))
+    crate::db::write_transaction(conn, |conn| {
+        insert_new_location(conn, actor, company_id, name)
+    })
 }
 
 /// [`add_location`] inside a write transaction the caller holds (so more can be done in it).
@@ -164,7 +166,10 @@ pub async fn show_location(
         )
     });
     let now = crate::accounts::queries::now();
-    let previous_url_until = match (location.previous_url_version, location.previous_url_valid_until) {
+    let previous_url_until = match (
+        location.previous_url_version,
+        location.previous_url_valid_until,
+    ) {
         (Some(_), Some(until)) if live && now < until => Some(show_time(until, zone)),
         _ => None,
     };

@@ -199,7 +199,11 @@ mod tests {
         let key = parse_acculynx_key("  abcdefgh-1234\r\n").unwrap();
         assert_eq!(key.expose(), "abcdefgh-1234");
         assert!(parse_acculynx_key(" \n").unwrap_err().contains("empty"));
-        assert!(parse_acculynx_key("abc def").unwrap_err().contains("spaces"));
+        assert!(
+            parse_acculynx_key("abc def")
+                .unwrap_err()
+                .contains("spaces")
+        );
         assert!(parse_acculynx_key(&"k".repeat(501)).is_err());
     }
 

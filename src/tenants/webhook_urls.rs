@@ -20,7 +20,12 @@ use crate::tenants::model::{Location, LocationStatus};
 use crate::tenants::queries;
 
 /// The webhook URL of `location_id` at URL `version`.
-pub fn webhook_url(public_url: &Url, signer: &UrlSigner, location_id: &str, version: i32) -> String {
+pub fn webhook_url(
+    public_url: &Url,
+    signer: &UrlSigner,
+    location_id: &str,
+    version: i32,
+) -> String {
     format!(
         "{}/hooks/{location_id}/{}",
         public_url.as_str().trim_end_matches('/'),
@@ -238,6 +243,9 @@ mod tests {
                 signer.token("loc-1", 3)
             )
         );
-        assert_eq!(signer.verify("loc-1", url.rsplit('/').next().unwrap()), Some(3));
+        assert_eq!(
+            signer.verify("loc-1", url.rsplit('/').next().unwrap()),
+            Some(3)
+        );
     }
 }

@@ -4,14 +4,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod acculynx_stand_in;
 mod browser;
 mod fixtures;
 mod helpers;
+mod secrets_support;
 
 mod access;
 mod accounts;
 mod accounts_browser;
 mod browser_smoke;
 mod foundation;
+mod hooks;
+mod location_cli;
 mod migrations;
 mod processes;
+mod secret_leaks;
+mod secrets;
