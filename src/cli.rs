@@ -46,6 +46,21 @@ pub enum Command {
     Location(LocationCommand),
     /// Re-encrypt every stored secret under a new master key; webhook URLs do not change.
     RotateMasterKey(RotateMasterKeyArgs),
+    /// Run the AccuLynx sandbox: a stand-in for AccuLynx to try leadrelay without an account.
+    ///
+    /// The sandbox answers like AccuLynx's lead API: `POST /api/v1/leads` checks the
+    /// `Authorization: Bearer KEY` header (401), `Content-Type: application/json` (415), the
+    /// body size (413 over 1 MiB) and every field of AccuLynx's lead schema (400 with
+    /// `{"errors":{"Field":["message"]}}`), and answers 202 with an empty body to a valid
+    /// lead. `GET /api/v2/company-settings` answers the location a key belongs to. It enforces
+    /// AccuLynx's rate limits (10 requests per second per key, 30 per client IP, then 429 with
+    /// Retry-After; an IP that goes over is refused for 30 s).
+    ///
+    /// Point leadrelay at it with LEADRELAY_ACCULYNX_BASE_URL=http://127.0.0.1:9090 and list
+    /// what it accepted with `curl http://127.0.0.1:9090/sandbox/leads` (`curl -X DELETE` on
+    /// the same URL forgets them). The sandbox prints its URL on standard output; stop it with
+    /// Ctrl-C.
+    Sandbox(SandboxArgs),
 }
 
 /// `leadrelay user …`
@@ -111,6 +126,17 @@ pub enum LocationCommand {
     RotateUrl(RotateUrlArgs),
 }
 
+impl LocationCommand {
+    /// The settings the command was given.
+    pub fn settings(&self) -> &SettingsArgs {
+        match self {
+            LocationCommand::Add(args) => &args.settings,
+            LocationCommand::List(args) => &args.settings,
+            LocationCommand::RotateUrl(args) => &args.settings,
+        }
+    }
+}
+
 /// `leadrelay location add`
 #[derive(Debug, Args)]
 pub struct LocationAddArgs {
@@ -174,10 +200,9 @@ impl Command {
             Command::Migrate(settings) => Some(settings),
             Command::User(UserCommand::Add(args)) => Some(&args.settings),
             Command::Company(CompanyCommand::Add(args)) => Some(&args.settings),
-            Command::Location(LocationCommand::Add(args)) => Some(&args.settings),
-            Command::Location(LocationCommand::List(args)) => Some(&args.settings),
-            Command::Location(LocationCommand::RotateUrl(args)) => Some(&args.settings),
+            Command::Location(command) => Some(command.settings()),
             Command::RotateMasterKey(args) => Some(&args.settings),
+            Command::Sandbox(_) => None,
         }
     }
 }
@@ -281,4 +306,53 @@ pub struct SettingsArgs {
     /// Log format: pretty or json [default: pretty]
     #[arg(long, env = "LEADRELAY_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<String>,
+}
+
+/// Flags of `sandbox`, as text; validated by [`crate::sandbox::config::from_args`] so a bad
+/// value is reported on one line naming its flag.
+#[derive(Clone, Default, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on. Use 127.0.0.1:0 for any free port (the URL printed on start-up
+    /// shows which) [default: 127.0.0.1:9090]
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bind: Option<String>,
+
+    /// An API key to accept, optionally with the AccuLynx location name it stands for, e.g.
+    /// --key demo-key="Denver Office". Repeat for several locations. Without any --key, every
+    /// non-empty key is accepted (and called "Sandbox location"). Requests with any other key
+    /// get 401. The name starts after the first "=" that is followed by other text, so a key
+    /// ending in "=" can be given whole (add one more "=" before its name)
+    #[arg(long = "key", value_name = "KEY[=LOCATION NAME]")]
+    pub keys: Vec<String>,
+
+    /// Share of lead requests answered with an empty 500 (AccuLynx having trouble), from 0
+    /// (never) to 1 (always), e.g. 0.2 for one in five. Checked after the key, before the body
+    /// [default: 0]
+    #[arg(long, value_name = "P")]
+    pub fail_rate: Option<String>,
+
+    /// Milliseconds to wait before every answer of the AccuLynx endpoints (not
+    /// /sandbox/leads), to try a slow AccuLynx or leadrelay's delivery timeout, e.g. 250
+    /// [default: 0]
+    #[arg(long, value_name = "MS")]
+    pub latency: Option<String>,
+
+    /// Whether AccuLynx's rate limits are enforced: more than 10 requests per key or 30 per
+    /// client IP within one second get 429 with Retry-After, and an IP that went over is
+    /// refused for 30 s. Use off for benchmarks [default: on]
+    #[arg(long, value_name = "on|off")]
+    pub rate_limits: Option<String>,
+}
+
+impl std::fmt::Debug for SandboxArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Keys are secrets even in a sandbox: show how many, never which.
+        f.debug_struct("SandboxArgs")
+            .field("bind", &self.bind)
+            .field("keys", &format_args!("[{} key(s)]", self.keys.len()))
+            .field("fail_rate", &self.fail_rate)
+            .field("latency", &self.latency)
+            .field("rate_limits", &self.rate_limits)
+            .finish()
+    }
 }

@@ -1,6 +1,7 @@
 //! The `leadrelay` binary: parse the command line, set up logging, dispatch, and turn errors
 //! into one line and an exit code (2 for a bad setting, 1 for anything else).
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -9,14 +10,15 @@ use leadrelay::cli::{
     Cli, Command, CompanyAddArgs, CompanyCommand, LocationCommand, RotateMasterKeyArgs, ServeArgs,
     UserAddArgs, UserCommand,
 };
-use leadrelay::config::{ConfigError, Settings};
+use leadrelay::config::{ConfigError, LogFormat, LogSettings, Settings};
 use leadrelay::crypto::Secret;
 use leadrelay::crypto::master_key::MasterKey;
 use leadrelay::crypto::secret_box::SecretBox;
+use leadrelay::sandbox::{Sandbox, SandboxConfig};
 use leadrelay::startup::{Application, load_master_key};
 use leadrelay::tenants::cli::CommandSecrets;
 use leadrelay::tenants::{key_rotation, secrets};
-use leadrelay::{db, one_line_error, telemetry};
+use leadrelay::{db, one_line_error, sandbox, telemetry};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -34,35 +36,53 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let command = cli.command.unwrap_or(Command::Serve(cli.serve));
-    let settings = match command.settings() {
-        Some(args) => Some(Settings::from_args(args)?),
-        None => None,
-    };
-    if let Some(settings) = &settings {
-        telemetry::init(&settings.log);
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::Serve(ServeArgs { settings, .. }) => {
+            let settings = Settings::from_args(&settings)?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(serve(settings))
+        }
+        Command::Migrate(settings) => {
+            let settings = Settings::from_args(&settings)?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(migrate(settings))
+        }
+        Command::User(UserCommand::Add(args)) => {
+            let settings = Settings::from_args(&args.settings)?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(user_add(settings, args))
+        }
+        Command::Company(CompanyCommand::Add(args)) => {
+            let settings = Settings::from_args(&args.settings)?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(company_add(settings, args))
+        }
+        Command::Location(command) => {
+            let settings = Settings::from_args(command.settings())?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(location(settings, command))
+        }
+        Command::RotateMasterKey(args) => {
+            let settings = Settings::from_args(&args.settings)?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(rotate_master_key(settings, args))
+        }
+        Command::Sandbox(args) => {
+            let (bind, config) = sandbox::config::from_args(&args)?;
+            telemetry::init(&LogSettings {
+                filter: "info".to_string(),
+                format: LogFormat::Pretty,
+            });
+            runtime()?.block_on(run_sandbox(bind, config))
+        }
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("while starting the async runtime")?;
-    match (command, settings) {
-        (Command::Serve(ServeArgs { .. }), Some(settings)) => runtime.block_on(serve(settings)),
-        (Command::Migrate(_), Some(settings)) => runtime.block_on(migrate(settings)),
-        (Command::User(UserCommand::Add(args)), Some(settings)) => {
-            runtime.block_on(user_add(settings, args))
-        }
-        (Command::Company(CompanyCommand::Add(args)), Some(settings)) => {
-            runtime.block_on(company_add(settings, args))
-        }
-        (Command::Location(command), Some(settings)) => {
-            runtime.block_on(location(settings, command))
-        }
-        (Command::RotateMasterKey(args), Some(settings)) => {
-            runtime.block_on(rotate_master_key(settings, args))
-        }
-        (_, None) => unreachable!("every command takes settings"),
-    }
+        .context("while starting the async runtime")
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
@@ -109,6 +129,34 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
             applied.join(", ")
         );
     }
+    Ok(())
+}
+
+async fn run_sandbox(bind: SocketAddr, config: SandboxConfig) -> anyhow::Result<()> {
+    let keys = match config.keys.len() {
+        0 => "any".to_string(),
+        count => count.to_string(),
+    };
+    let sandbox = Sandbox::start(config, bind).await?;
+    // The URL alone on standard output, for scripts; the explanation goes to the log.
+    println!("{}", sandbox.url());
+    tracing::info!(
+        url = %sandbox.url(),
+        %keys,
+        "the AccuLynx sandbox is listening; set LEADRELAY_ACCULYNX_BASE_URL to its url and \
+         list what it accepted at /sandbox/leads"
+    );
+    let handle = sandbox.handle();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down the sandbox");
+        handle.stop(true).await;
+    });
+    sandbox
+        .run_until_stopped()
+        .await
+        .context("while serving the sandbox")?;
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -219,7 +219,71 @@ impl KeyCheck {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read, Write};
+
     use super::*;
+
+    /// Answers one HTTP request on a local port with `answer`; the request's head comes back
+    /// through the receiver.
+    fn answer_once(answer: String) -> (Url, std::sync::mpsc::Receiver<String>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                head.extend_from_slice(&buf[..n]);
+            }
+            stream.write_all(answer.as_bytes()).unwrap();
+            tx.send(String::from_utf8_lossy(&head).to_lowercase())
+                .unwrap();
+        });
+        (url, rx)
+    }
+
+    #[tokio::test]
+    async fn check_key_sends_the_key_as_a_bearer_token_with_leadrelays_user_agent() {
+        let body = r#"{"id":"x","name":"Denver North","timeZoneInfo":"America/Denver"}"#;
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let (url, head) = answer_once(answer);
+        let client = AccuLynxClient::new(url, Duration::from_secs(5)).unwrap();
+        let key = AccuLynxKey::new("k-0123456789".to_string());
+        assert_eq!(
+            client.check_key(&key).await,
+            KeyCheck::Works {
+                location_name: Some("Denver North".into())
+            }
+        );
+        let head = head.recv().unwrap();
+        assert!(
+            head.starts_with("get /api/v2/company-settings http/1.1"),
+            "{head}"
+        );
+        assert!(
+            head.contains("authorization: bearer k-0123456789"),
+            "{head}"
+        );
+        assert!(head.contains(&format!("user-agent: {}", USER_AGENT.to_lowercase())));
+
+        let (url, _) = answer_once("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n".into());
+        let client = AccuLynxClient::new(url, Duration::from_secs(5)).unwrap();
+        assert_eq!(client.check_key(&key).await, KeyCheck::NoPermission);
+        let (url, _) = answer_once("HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n".into());
+        let client = AccuLynxClient::new(url, Duration::from_secs(5)).unwrap();
+        assert_eq!(
+            client.check_key(&key).await,
+            KeyCheck::Answered { status: 502 }
+        );
+    }
 
     #[test]
     fn endpoints_keep_the_base_path() {

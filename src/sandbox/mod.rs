@@ -1,7 +1,122 @@
 //! The AccuLynx sandbox (SPEC §9): a faithful stand-in for AccuLynx's lead API, used by the
-//! tests, the demo and the benchmarks. It imports nothing of `intake` or `delivery`, so it
-//! stays an independent judge of what they send.
+//! tests, the demo and the benchmarks, and run on its own by `leadrelay sandbox`. It imports
+//! nothing of `intake` or `delivery`, so it stays an independent judge of what they send.
+//!
+//! What it answers, per `reference/acculynx-v1-leads.md`:
+//! - `POST /api/v1/leads`: the Bearer key (401 ProblemDetails), `Content-Type:
+//!   application/json` (415), a body of at most 1 MiB (413), the lead schema of
+//!   [`schema`] (400 ValidationProblemDetails), else **202 with an empty body**;
+//! - `GET /api/v2/company-settings`: the key's location, or 401;
+//! - rate limits: over 10 requests per key or 30 per client IP within any second → 429 with
+//!   `Retry-After`; an IP that went over is refused for 30 s;
+//! - faults: `fail_rate` (empty 500s), `latency`, and per-key [`Fault`]s programmed by tests;
+//! - `GET /sandbox/leads` / `DELETE /sandbox/leads`: what it accepted, newest last.
+//!
+//! It never logs a key or a lead.
 
+mod answers;
+pub mod config;
+mod faults;
+mod handlers;
+mod limits;
 pub mod schema;
+mod server;
+mod store;
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use anyhow::Context;
+
+pub use config::{SandboxConfig, SandboxKey};
+pub use faults::Fault;
+pub use handlers::MAX_BODY_BYTES;
 pub use schema::{ValidationErrors, validate_lead};
+pub use store::{AcceptedLead, RequestRecord};
+
+use crate::config::ConfigError;
+use server::SandboxState;
+
+/// A running sandbox. Dropping it stops its server.
+pub struct Sandbox {
+    state: Arc<SandboxState>,
+    address: SocketAddr,
+    handle: ServerHandle,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Sandbox {
+    /// Binds `bind` (port 0 picks a free port) and serves on the current tokio runtime;
+    /// returns once it is listening.
+    pub async fn start(config: SandboxConfig, bind: SocketAddr) -> anyhow::Result<Sandbox> {
+        let listener = TcpListener::bind(bind)
+            .map_err(|err| ConfigError::new("--bind", format!("cannot listen on {bind}: {err}")))?;
+        let address = listener
+            .local_addr()
+            .context("while reading the sandbox's bound address")?;
+        let state = Arc::new(SandboxState::new(&config));
+        let server = server::build(state.clone(), listener)
+            .context("while starting the sandbox's HTTP server")?;
+        let handle = server.handle();
+        Ok(Sandbox {
+            state,
+            address,
+            handle,
+            server: Some(tokio::spawn(server)),
+        })
+    }
+
+    /// Its base URL, e.g. `http://127.0.0.1:9090` (no trailing slash), for
+    /// `LEADRELAY_ACCULYNX_BASE_URL`.
+    pub fn url(&self) -> String {
+        let ip = match self.address.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, self.address.port()))
+    }
+
+    /// Makes the next answers to `key` (after its key check) these faults, in order, then
+    /// normal again. Adds to any faults still waiting for that key.
+    pub fn program(&self, key: &str, faults: impl IntoIterator<Item = Fault>) {
+        self.state.faults.program(key, faults);
+    }
+
+    /// The leads accepted so far, oldest first.
+    pub fn accepted(&self) -> Vec<AcceptedLead> {
+        self.state.store.accepted()
+    }
+
+    /// Every request to `POST /api/v1/leads` so far, whatever its answer, in arrival order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.state.store.requests()
+    }
+
+    /// Forgets the accepted leads and the requests (programmed faults and rate-limit windows
+    /// stay).
+    pub fn clear(&self) {
+        self.state.store.clear();
+    }
+
+    /// A handle that stops the server.
+    pub fn handle(&self) -> ServerHandle {
+        self.handle.clone()
+    }
+
+    /// Serves until stopped through [`Sandbox::handle`].
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
+        match self.server.take() {
+            Some(server) => server.await.map_err(std::io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // The stop command is sent at once; nothing needs to wait for it here.
+        drop(self.handle.stop(false));
+    }
+}

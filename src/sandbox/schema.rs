@@ -140,14 +140,89 @@ pub fn looks_like_email(text: &str) -> bool {
         && !text.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// Whether `text` is a date-time AccuLynx reads: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.f]]`
-/// with an optional `Z` or `±HH:MM`.
+/// Whether `text` is a date-time AccuLynx reads, as .NET's JSON reader reads a `DateTime`
+/// (ISO 8601 extended form): `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM[:SS[.fffffff]]` with an
+/// optional `Z` or `±HH:MM`. A space instead of `T`, or any other layout, is refused.
 pub fn is_date_time(text: &str) -> bool {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime};
-    DateTime::parse_from_rfc3339(text).is_ok()
-        || NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
-        || NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").is_ok()
-        || NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+    let Some((date, rest)) = text.split_at_checked(10) else {
+        return false;
+    };
+    if !is_date(date) {
+        return false;
+    }
+    if rest.is_empty() {
+        return true;
+    }
+    let Some(rest) = rest.strip_prefix('T') else {
+        return false;
+    };
+    let (time, zone) = match rest.strip_suffix('Z') {
+        Some(time) => (time, None),
+        None => match rest.len().checked_sub(6) {
+            Some(at) if matches!(rest.as_bytes()[at], b'+' | b'-') => {
+                (&rest[..at], Some(&rest[at + 1..]))
+            }
+            _ => (rest, None),
+        },
+    };
+    is_time(time) && zone.is_none_or(is_offset)
+}
+
+fn two_digits(text: &str) -> Option<u32> {
+    (text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+        && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+}
+
+fn is_time(text: &str) -> bool {
+    let mut parts = text.split(':');
+    let (Some(hours), Some(minutes)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let seconds = match parts.next() {
+        None => Some(0),
+        Some(seconds) => match seconds.split_once('.') {
+            None => two_digits(seconds),
+            Some((whole, fraction))
+                if (1..=7).contains(&fraction.len())
+                    && fraction.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                two_digits(whole)
+            }
+            Some(_) => None,
+        },
+    };
+    match (
+        two_digits(hours),
+        two_digits(minutes),
+        seconds,
+        parts.next(),
+    ) {
+        (Some(h), Some(m), Some(s), None) => chrono::NaiveTime::from_hms_opt(h, m, s).is_some(),
+        _ => false,
+    }
+}
+
+fn is_offset(text: &str) -> bool {
+    match text.split_once(':') {
+        Some((hours, minutes)) => matches!(
+            (two_digits(hours), two_digits(minutes)),
+            (Some(h), Some(m)) if h * 60 + m <= 14 * 60 && m < 60
+        ),
+        None => false,
+    }
 }
 
 fn pascal(name: &str) -> String {
@@ -297,6 +372,35 @@ mod tests {
             "FavouriteColour",
         ] {
             assert!(errors.contains_key(field), "{field} in {errors:?}");
+        }
+        for good in [
+            "2027-03-14",
+            "2027-03-14T20:30",
+            "2027-03-14T20:30:00",
+            "2027-03-14T20:30:00Z",
+            "2027-03-14T20:30:00.1234567Z",
+            "2027-03-14T20:30:00-07:00",
+            "2027-03-14T20:30+14:00",
+        ] {
+            assert!(is_date_time(good), "{good}");
+        }
+        for bad in [
+            "2027-03-14 20:30:00",
+            "2027-3-14",
+            "2027-02-30",
+            "2027-03-14T24:00",
+            "2027-03-14T20:30:61",
+            "2027-03-14T20:30:00.12345678",
+            "2027-03-14T20:30:00+15:00",
+            "2027-03-14T20:30:00+0700",
+            "2027-03-14T20",
+            "2027-03-14T",
+            "+2027-03-14",
+            "2027-03-14Té",
+            "ññññññ",
+            "",
+        ] {
+            assert!(!is_date_time(bad), "{bad}");
         }
         let good = json!({
             "firstName": "Jane", "phoneType1": "Mobile", "emailAddress": "jane@example.com",

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-mod acculynx_stand_in;
 mod browser;
 mod fixtures;
 mod helpers;
@@ -17,7 +16,9 @@ mod browser_smoke;
 mod foundation;
 mod hooks;
 mod location_cli;
+mod master_key_rotation;
 mod migrations;
 mod processes;
+mod sandbox;
 mod secret_leaks;
 mod secrets;

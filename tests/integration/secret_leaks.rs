@@ -4,11 +4,11 @@
 use leadrelay::routes::{Access, ROUTES};
 use serde_json::json;
 
-use crate::acculynx_stand_in::StandIn;
 use crate::fixtures::{Session, login, seed_world};
 use crate::helpers::{captured_logs, spawn_app_with};
 use crate::secrets_support::{
-    new_key, page, post_and_follow, run_cli, save_key, test_key, url_signer_of, webhook_url_in,
+    new_key, page, post_and_follow, run_cli, sandbox_knowing, save_key, test_key, url_signer_of,
+    webhook_url_in,
 };
 
 fn token_of(url: &str) -> String {
@@ -18,8 +18,7 @@ fn token_of(url: &str) -> String {
 #[tokio::test]
 async fn no_key_and_no_token_appears_in_logs_output_or_pages() {
     let (good, bad, piped) = (new_key(), new_key(), new_key());
-    let stand_in = StandIn::start(&[(&good, "Leak Check")]).await;
-    let acculynx = stand_in.url.clone();
+    let (_sandbox, acculynx) = sandbox_knowing(&[(&good, "Leak Check")]).await;
     let app = spawn_app_with(|s| s.acculynx_base_url = acculynx).await;
     let world = seed_world(&app);
     let id = world.a.location_id.clone();

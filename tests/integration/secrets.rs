@@ -7,12 +7,13 @@ use diesel::prelude::*;
 use leadrelay::crypto::master_key::MasterKey;
 use leadrelay::db::schema::{audit_events, locations};
 
-use crate::acculynx_stand_in::{StandIn, unused_port_url};
+use leadrelay::sandbox::Fault;
+
 use crate::fixtures::{login, seed_world};
 use crate::helpers::{TestDb, leadrelay_command, spawn_app, spawn_app_with};
 use crate::secrets_support::{
-    assert_database_never_holds, flash_in, location_row, new_key, page, save_key, test_key,
-    webhook_url_in,
+    assert_database_never_holds, flash_in, location_row, new_key, page, sandbox_knowing, save_key,
+    test_key, unused_port_url, webhook_url_in,
 };
 
 #[tokio::test]
@@ -80,8 +81,7 @@ fn row_key(app: &crate::helpers::TestApp, id: &str) -> Option<Vec<u8>> {
 #[tokio::test]
 async fn a_key_copied_to_another_location_does_not_decrypt_and_test_key_says_so() {
     let key = new_key();
-    let stand_in = StandIn::start(&[(&key, "Alpha – North")]).await;
-    let url = stand_in.url.clone();
+    let (sandbox, url) = sandbox_knowing(&[(&key, "Alpha – North")]).await;
     let app = spawn_app_with(|s| s.acculynx_base_url = url).await;
     let world = seed_world(&app);
     let admin = login(&app, &world.a.admin.email).await;
@@ -103,6 +103,8 @@ async fn a_key_copied_to_another_location_does_not_decrypt_and_test_key_says_so(
         .execute(&mut *app.conn())
         .unwrap();
 
+    // AccuLynx's next answer for this key is a 503: whoever sends the key first gets it.
+    sandbox.program(&key, [Fault::Status(503)]);
     let html = test_key(&admin, &other.id).await;
     let flash = flash_in(&html).unwrap();
     assert!(
@@ -113,24 +115,21 @@ async fn a_key_copied_to_another_location_does_not_decrypt_and_test_key_says_so(
         flash.contains("Paste the key again"),
         "says what to do: {flash}"
     );
-    assert!(
-        stand_in.received().is_empty(),
-        "nothing was sent to AccuLynx"
-    );
     assert_eq!(location_row(&app, &other.id).key_status, "untested");
 
+    // Nothing was sent to AccuLynx: the 503 still waits for the original location's test.
+    let html = test_key(&admin, &world.a.location_id).await;
+    assert!(flash_in(&html).unwrap().contains("AccuLynx answered 503"));
     // The original still works, and the server is fine.
     let html = test_key(&admin, &world.a.location_id).await;
     assert!(flash_in(&html).unwrap().contains("Alpha – North"));
-    assert_eq!(stand_in.received().len(), 1);
     assert!(!crate::helpers::captured_logs().contains("panicked"));
 }
 
 #[tokio::test]
 async fn test_key_names_the_acculynx_location_or_says_plainly_why_it_failed() {
     let good = new_key();
-    let stand_in = StandIn::start(&[(&good, "Peak Roofing – Denver")]).await;
-    let url = stand_in.url.clone();
+    let (sandbox, url) = sandbox_knowing(&[(&good, "Peak Roofing – Denver")]).await;
     let app = spawn_app_with(|s| {
         s.acculynx_base_url = url;
         s.delivery_timeout = Duration::from_millis(700);
@@ -162,32 +161,36 @@ async fn test_key_names_the_acculynx_location_or_says_plainly_why_it_failed() {
             .unwrap()
             .contains("Peak Roofing – Denver")
     );
-    let seen = stand_in.received();
-    assert_eq!(seen.last().unwrap().authorization, format!("Bearer {good}"));
-    assert!(seen.last().unwrap().user_agent.starts_with("leadrelay/"));
 
+    let unknown = new_key();
     let cases = [
         (
-            new_key(),
+            &unknown,
+            None,
             "refused the key (401)",
             "my.acculynx.com/apikeys",
             "rejected",
         ),
         (
-            format!("forbidden-{}", new_key()),
+            &good,
+            Some(Fault::Status(403)),
             "refused access (403)",
             "Ask an AccuLynx administrator",
             "rejected",
         ),
         (
-            format!("slow-{}", new_key()),
+            &good,
+            Some(Fault::Delay(Duration::from_secs(5))),
             "did not answer in time",
             "Try the test again",
             "untested",
         ),
     ];
-    for (key, reason, next, status) in cases {
-        save_key(&admin, id, &key).await;
+    for (key, fault, reason, next, status) in cases {
+        save_key(&admin, id, key).await;
+        if let Some(fault) = fault {
+            sandbox.program(key, [fault]);
+        }
         let html = test_key(&admin, id).await;
         let flash = flash_in(&html).unwrap();
         assert!(

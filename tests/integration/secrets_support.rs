@@ -12,10 +12,34 @@ use leadrelay::crypto::master_key::MasterKey;
 use leadrelay::crypto::secret_box::SecretBox;
 use leadrelay::crypto::url_token::UrlSigner;
 use leadrelay::db::schema::locations;
+use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 use leadrelay::tenants::model::Location;
 
 use crate::fixtures::Session;
 use crate::helpers::{TestApp, TestDb, leadrelay_command};
+
+/// The AccuLynx sandbox, knowing these `(key, AccuLynx location name)` pairs, and its URL
+/// for `acculynx_base_url`.
+pub async fn sandbox_knowing(keys: &[(&str, &str)]) -> (Sandbox, url::Url) {
+    let sandbox = crate::sandbox::start(SandboxConfig {
+        keys: keys
+            .iter()
+            .map(|(key, name)| SandboxKey::new(*key, *name))
+            .collect(),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let url = url::Url::parse(&sandbox.url()).unwrap();
+    (sandbox, url)
+}
+
+/// A local address nothing listens on (bound, then released): AccuLynx unreachable.
+pub fn unused_port_url() -> url::Url {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap()
+}
 
 /// The master key an app was started with.
 pub fn master_key_of(app: &TestApp) -> MasterKey {
