@@ -60,7 +60,7 @@ pub async fn receive_webhook(
     let location = match found {
         Ok(location) => location,
         Err(err) => {
-            tracing::error!(location_id = %location_id, error = %err, "webhook: cannot read the location");
+            tracing::error!(location_id = %location_id, error = ?err, "webhook: cannot read the location");
             return json_error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",

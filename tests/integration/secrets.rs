@@ -305,3 +305,36 @@ async fn a_wrong_master_key_stops_start_up_with_exit_2_and_one_clear_line() {
         (1, "error: no company with slug \"nope\"")
     );
 }
+
+#[test]
+fn instances_starting_together_on_a_fresh_database_agree_on_the_signing_secret() {
+    let db = TestDb::create();
+    let master = MasterKey::generate();
+    let pool = leadrelay::db::connect_pool(&db.url, 8).unwrap();
+    let barrier = std::sync::Barrier::new(6);
+    let tokens: Vec<String> = std::thread::scope(|scope| {
+        let starts: Vec<_> = (0..6)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut conn = pool.get().unwrap();
+                    let secret_box = leadrelay::crypto::secret_box::SecretBox::new(&master);
+                    barrier.wait();
+                    leadrelay::tenants::secrets::open_instance_secrets(
+                        &mut conn,
+                        &secret_box,
+                        "LEADRELAY_MASTER_KEY",
+                    )
+                    .unwrap()
+                    .token("a-location", 1)
+                })
+            })
+            .collect();
+        starts.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    assert!(tokens.iter().all(|token| token == &tokens[0]), "{tokens:?}");
+    let stored: i64 = leadrelay::db::schema::instance_secrets::table
+        .count()
+        .get_result(&mut *pool.get().unwrap())
+        .unwrap();
+    assert_eq!(stored, 2, "one check value and one signing secret");
+}
