@@ -33,6 +33,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve the portal, the webhook intake and (unless --no-worker) the delivery worker.
     Serve(ServeArgs),
+    /// Run only the delivery worker (extra instances on PostgreSQL; pair with `serve --no-worker`).
+    Worker(SettingsArgs),
     /// Apply pending database migrations and exit (start-up applies them too).
     Migrate(SettingsArgs),
     /// Manage portal users.
@@ -197,7 +199,7 @@ impl Command {
     pub fn settings(&self) -> Option<&SettingsArgs> {
         match self {
             Command::Serve(serve) => Some(&serve.settings),
-            Command::Migrate(settings) => Some(settings),
+            Command::Migrate(settings) | Command::Worker(settings) => Some(settings),
             Command::User(UserCommand::Add(args)) => Some(&args.settings),
             Command::Company(CompanyCommand::Add(args)) => Some(&args.settings),
             Command::Location(command) => Some(command.settings()),

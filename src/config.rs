@@ -72,6 +72,8 @@ pub struct Settings {
     pub pool_size: u32,
     /// Sign-in attempts allowed per client IP per minute.
     pub login_attempts_per_minute: u32,
+    /// Whether this process runs the delivery worker (`serve --no-worker` turns it off).
+    pub run_worker: bool,
 }
 
 /// Logging settings.
@@ -215,6 +217,7 @@ impl Settings {
             http_workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             pool_size: 10,
             login_attempts_per_minute: 10,
+            run_worker: true,
         })
     }
 

@@ -37,10 +37,22 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
-        Command::Serve(ServeArgs { settings, .. }) => {
-            let settings = Settings::from_args(&settings)?;
+        Command::Serve(ServeArgs {
+            settings,
+            no_worker,
+        }) => {
+            let mut settings = Settings::from_args(&settings)?;
+            settings.run_worker = !no_worker;
             telemetry::init(&settings.log);
             runtime()?.block_on(serve(settings))
+        }
+        Command::Worker(settings) => {
+            let settings = Settings::from_args(&settings)?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(leadrelay::startup::run_worker_only(
+                settings,
+                shutdown_signal(),
+            ))
         }
         Command::Migrate(settings) => {
             let settings = Settings::from_args(&settings)?;

@@ -15,8 +15,13 @@ use crate::config::{ConfigError, Settings};
 use crate::crypto::master_key::MasterKey;
 use crate::crypto::secret_box::SecretBox;
 use crate::crypto::url_token::UrlSigner;
-use crate::db::{DbPool, pool};
+use crate::db::group_commit::GroupCommit;
+use crate::db::{Backend, DbPool, pool};
 use crate::delivery::acculynx::AccuLynxClient;
+use crate::delivery::limits::DeliveryLimits;
+use crate::delivery::schedule::RetrySchedule;
+use crate::delivery::send;
+use crate::delivery::worker::{self, WorkerDeps, WorkerHandle};
 use crate::http::security_headers::security_headers;
 use crate::http::{self, csrf, flash};
 use crate::tenants::secrets;
@@ -43,6 +48,8 @@ pub struct AppState {
     pub url_signer: UrlSigner,
     /// Talks to AccuLynx (or the sandbox).
     pub acculynx: AccuLynxClient,
+    /// The group-commit writer every hot write path goes through.
+    pub writer: GroupCommit,
     /// Wakes this process's delivery worker when leads become due (intake, replays,
     /// resumed locations), so the first attempt starts at once instead of at the next poll.
     pub wake_worker: Arc<tokio::sync::Notify>,
@@ -53,6 +60,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    worker: Option<WorkerHandle>,
 }
 
 impl Application {
@@ -79,7 +87,21 @@ impl Application {
             None => Url::parse(&format!("http://{local}"))
                 .context("while building the public URL from the bound address")?,
         };
+        let writer = start_writer(&settings, &db);
+        let wake_worker = Arc::new(tokio::sync::Notify::new());
+        let worker = if settings.run_worker {
+            Some(start_worker(
+                &settings,
+                &db,
+                &writer,
+                &master_key,
+                wake_worker.clone(),
+            )?)
+        } else {
+            None
+        };
         let state = AppState {
+            writer,
             db,
             secure_cookies: public_url.scheme() == "https",
             csrf_key: master_key.derive("csrf v1"),
@@ -87,7 +109,7 @@ impl Application {
             secret_box,
             url_signer,
             acculynx,
-            wake_worker: Arc::new(tokio::sync::Notify::new()),
+            wake_worker,
             settings: Arc::new(settings),
             public_url,
         };
@@ -115,6 +137,7 @@ impl Application {
             port: local.port(),
             server,
             state,
+            worker,
         })
     }
 
@@ -139,10 +162,85 @@ impl Application {
         crate::accounts::setup::announce_setup_link(&self.state.db, &self.state.public_url)
     }
 
-    /// Serves until stopped through [`Application::handle`].
+    /// Serves until stopped through [`Application::handle`], then stops the worker (which
+    /// gives back the leads it has not sent and finishes those in flight).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(worker) = self.worker {
+            worker.stop().await;
+        }
+        served
     }
+}
+
+/// The group-commit writer: one thread on SQLite (it has one writer anyway), a few on
+/// PostgreSQL.
+pub fn start_writer(settings: &Settings, pool: &DbPool) -> GroupCommit {
+    let writers = match settings.database_url {
+        crate::db::DatabaseUrl::Sqlite(_) => 1,
+        crate::db::DatabaseUrl::Postgres(_) => 3,
+    };
+    GroupCommit::start(pool, writers, 256)
+}
+
+/// Starts the delivery worker of this process.
+pub fn start_worker(
+    settings: &Settings,
+    pool: &DbPool,
+    writer: &GroupCommit,
+    master_key: &MasterKey,
+    wake: Arc<tokio::sync::Notify>,
+) -> anyhow::Result<WorkerHandle> {
+    let backend = match settings.database_url {
+        crate::db::DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+        crate::db::DatabaseUrl::Postgres(_) => Backend::Postgres,
+    };
+    let limits = Arc::new(DeliveryLimits::new(
+        settings.rate_per_key,
+        settings.rate_global,
+    ));
+    // SPEC §7: 2 × the timeout — plus the longest a claimed lead can queue for its
+    // rate-limit slot, so a lead waiting its turn is never taken over by another worker.
+    let lease = settings.delivery_timeout * 2
+        + limits.worst_wait(
+            settings.delivery_concurrency,
+            settings.rate_per_key,
+            settings.rate_global,
+        );
+    Ok(worker::spawn(WorkerDeps {
+        pool: pool.clone(),
+        writer: writer.clone(),
+        backend,
+        secret_box: SecretBox::new(master_key),
+        http: send::http_client(settings.delivery_timeout)?,
+        base_url: settings.acculynx_base_url.clone(),
+        limits,
+        schedule: RetrySchedule::new(settings.retry_schedule.clone()),
+        concurrency: settings.delivery_concurrency,
+        lease,
+        wake,
+    }))
+}
+
+/// `leadrelay worker`: only the delivery worker, until Ctrl-C or SIGTERM.
+pub async fn run_worker_only(
+    settings: Settings,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let master_key = load_master_key(&settings)?;
+    let db = open_database(&settings).await?;
+    let writer = start_writer(&settings, &db);
+    let worker = start_worker(
+        &settings,
+        &db,
+        &writer,
+        &master_key,
+        Arc::new(tokio::sync::Notify::new()),
+    )?;
+    stop.await;
+    tracing::info!("shutting down: giving back unsent leads and finishing requests in flight");
+    worker.stop().await;
+    Ok(())
 }
 
 /// Reads (or on a first SQLite start, creates) the master key.

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
@@ -20,6 +20,9 @@ use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLim
 
 /// Keeps deliveries within AccuLynx's limits and honours 429 pauses.
 pub struct DeliveryLimits {
+    /// Waiters of one key queue here first, so they are served in order (a claimed lead
+    /// must not starve past its lease while later ones go ahead).
+    queues: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     per_key: DefaultKeyedRateLimiter<String>,
     global: DefaultDirectRateLimiter,
     paused: Mutex<HashMap<String, Instant>>,
@@ -39,6 +42,7 @@ impl DeliveryLimits {
     /// Limits of `per_key` requests per second per key and `global` in all.
     pub fn new(per_key: u32, global: u32) -> Self {
         Self {
+            queues: Mutex::new(HashMap::new()),
             per_key: RateLimiter::keyed(spaced(per_key)),
             global: RateLimiter::direct(spaced(global)),
             paused: Mutex::new(HashMap::new()),
@@ -50,6 +54,12 @@ impl DeliveryLimits {
     /// (a hash of it, never the key).
     pub async fn acquire(&self, key_id: &str) {
         let key = key_id.to_string();
+        let queue = self
+            .queues
+            .lock()
+            .map(|mut queues| queues.entry(key.clone()).or_default().clone())
+            .unwrap_or_default();
+        let _turn = queue.lock().await;
         loop {
             if let Some(until) = self.paused_until(key_id) {
                 tokio::time::sleep_until(until.into()).await;
@@ -62,6 +72,12 @@ impl DeliveryLimits {
                 }
             }
         }
+    }
+
+    /// The longest a claimed lead may wait for its turn: `waiting` leads of one key.
+    pub fn worst_wait(&self, waiting: usize, per_key: u32, global: u32) -> Duration {
+        let slowest = per_key.min(global).max(1);
+        Duration::from_secs_f64(1.05 * waiting as f64 / f64::from(slowest))
     }
 
     /// No request with this key until `until` (AccuLynx answered 429).

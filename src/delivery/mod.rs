@@ -7,4 +7,7 @@
 pub mod acculynx;
 pub mod classify;
 pub mod limits;
+pub mod queries;
 pub mod schedule;
+pub mod send;
+pub mod worker;

@@ -38,6 +38,11 @@ pub fn store_key(
     let sealed = seal_location_key(secret_box, &location.id, key);
     let last4 = key.last4();
     queries::set_location_key(conn, &location.id, &sealed, &last4)?;
+    // SPEC §7: leads held for a missing or rejected key go out once a new key is saved (a
+    // paused location keeps holding them until it is resumed).
+    if location.status() == LocationStatus::Active {
+        crate::delivery::queries::requeue_held(conn, &location.id)?;
+    }
     let detail = match &location.key_last4 {
         Some(old) if location.acculynx_key.is_some() => format!(
             "{} (replaces {})",
@@ -107,14 +112,17 @@ pub async fn save_location_key(
     })
     .await;
     match saved {
-        Ok(()) => Ok(flash::redirect_with(
-            &back,
-            FlashKind::Success,
-            &format!(
-                "AccuLynx API key saved: {name}. It is stored encrypted and will not be shown \
+        Ok(()) => {
+            state.wake_worker.notify_one();
+            Ok(flash::redirect_with(
+                &back,
+                FlashKind::Success,
+                &format!(
+                    "AccuLynx API key saved: {name}. It is stored encrypted and will not be shown \
                  again. Next: press \"Test key\" to check it with AccuLynx."
-            ),
-        )),
+                ),
+            ))
+        }
         Err(AppError::Validation(message)) => {
             Ok(flash::redirect_with(&back, FlashKind::Error, &message))
         }

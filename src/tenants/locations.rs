@@ -293,7 +293,12 @@ async fn change_status(
         crate::db::write_transaction(conn, |conn| {
             match to {
                 LocationStatus::Deleted => queries::delete_location(conn, &location.id)?,
-                _ => queries::set_location_status(conn, &location.id, to)?,
+                LocationStatus::Active => {
+                    queries::set_location_status(conn, &location.id, to)?;
+                    // Leads held while it was paused go back in the queue.
+                    crate::delivery::queries::requeue_held(conn, &location.id)?;
+                }
+                LocationStatus::Paused => queries::set_location_status(conn, &location.id, to)?,
             }
             audit::record(
                 conn,

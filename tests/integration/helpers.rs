@@ -26,6 +26,8 @@ pub struct TestApp {
     pub db: DbPool,
     /// The settings it was built with.
     pub settings: Settings,
+    /// Wakes the application's delivery worker.
+    pub wake_worker: std::sync::Arc<tokio::sync::Notify>,
     handle: ServerHandle,
     /// Last, so the database outlives the server.
     pub test_db: TestDb,
@@ -52,6 +54,16 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The master key the application was started with.
+    pub fn master_key(&self) -> MasterKey {
+        match &self.settings.master_key {
+            leadrelay::config::MasterKeySource::Inline(key) => key.clone(),
+            other => panic!("tests use an inline master key, not {other:?}"),
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stops accepting at once; the future only waits for completion.
@@ -73,6 +85,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     settings.bind = "127.0.0.1:0".parse().expect("a socket address");
     settings.http_workers = 1;
     settings.pool_size = 4;
+    // Tests that deliver turn the worker on, pointed at a sandbox.
+    settings.run_worker = false;
     customize(&mut settings);
     let app = Application::build(settings.clone())
         .await
@@ -80,6 +94,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let port = app.port();
     let handle = app.handle();
     let db = app.state().db.clone();
+    let wake_worker = app.state().wake_worker.clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -92,6 +107,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         client,
         db,
         settings,
+        wake_worker,
         handle,
         test_db,
     }

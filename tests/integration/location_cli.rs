@@ -9,8 +9,7 @@ use leadrelay::tenants::secrets::open_location_key;
 use crate::fixtures::{login, seed_world};
 use crate::helpers::{TestApp, spawn_app};
 use crate::secrets_support::{
-    assert_database_never_holds, location_row, master_key_of, new_key, page, run_cli,
-    webhook_url_in,
+    assert_database_never_holds, location_row, new_key, page, run_cli, webhook_url_in,
 };
 
 async fn post_status(app: &TestApp, url: &str) -> u16 {
@@ -54,7 +53,7 @@ async fn location_add_prints_only_the_webhook_url_and_stores_the_piped_key_encry
     assert_eq!(row.company_id, world.a.id);
     assert_eq!(row.key_last4.as_deref(), Some(&key[key.len() - 4..]));
     let opened = open_location_key(
-        &SecretBox::new(&master_key_of(&app)),
+        &SecretBox::new(&app.master_key()),
         id,
         row.acculynx_key.as_deref().unwrap(),
     )

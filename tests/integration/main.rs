@@ -13,6 +13,7 @@ mod access;
 mod accounts;
 mod accounts_browser;
 mod browser_smoke;
+mod delivery;
 mod foundation;
 mod hooks;
 mod location_cli;

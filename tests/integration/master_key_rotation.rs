@@ -9,8 +9,8 @@ use leadrelay::db::schema::audit_events;
 use crate::fixtures::{login, seed_world};
 use crate::helpers::{TestApp, spawn_app_with};
 use crate::secrets_support::{
-    assert_database_never_holds, flash_in, login_at, master_key_of, new_key, page, post_and_follow,
-    run_cli, run_cli_with_key, sandbox_knowing, save_key, test_key, webhook_url_in,
+    assert_database_never_holds, flash_in, login_at, new_key, page, post_and_follow, run_cli,
+    run_cli_with_key, sandbox_knowing, save_key, test_key, webhook_url_in,
 };
 
 async fn post_status(app: &TestApp, url: &str) -> u16 {
@@ -107,7 +107,7 @@ async fn rotate_master_key_keeps_every_key_and_every_url_and_retires_the_old_key
             .stdout,
     ];
 
-    let old_key = master_key_of(&app);
+    let old_key = app.master_key();
     let new_master = MasterKey::generate();
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("new.key");

@@ -338,3 +338,24 @@ fn instances_starting_together_on_a_fresh_database_agree_on_the_signing_secret()
         .unwrap();
     assert_eq!(stored, 2, "one check value and one signing secret");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saving_a_new_key_in_the_portal_sends_the_leads_held_for_the_old_one() {
+    use crate::delivery::support::{
+        GOOD_KEY, lead_body, rig, seed_leads, set_key, wait_for_status,
+    };
+    let wait = Duration::from_secs(20);
+    let rig = rig(false, |_| {}).await;
+    let id = rig.company.location_id.clone();
+    set_key(&rig.app, &id, "a-key-acculynx-does-not-know");
+    let leads = seed_leads(&rig.app, &rig.company, &id, &[lead_body(1), lead_body(2)]);
+    for lead in &leads {
+        wait_for_status(&rig.app, lead, "held", wait).await;
+    }
+    let admin = login(&rig.app, &rig.company.admin.email).await;
+    save_key(&admin, &id, GOOD_KEY).await;
+    for lead in &leads {
+        wait_for_status(&rig.app, lead, "delivered", wait).await;
+    }
+    assert_eq!(rig.sandbox.accepted().len(), 2);
+}

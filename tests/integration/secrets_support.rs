@@ -7,7 +7,6 @@ use std::io::Write;
 use std::process::Stdio;
 
 use diesel::prelude::*;
-use leadrelay::config::MasterKeySource;
 use leadrelay::crypto::master_key::MasterKey;
 use leadrelay::crypto::secret_box::SecretBox;
 use leadrelay::crypto::url_token::UrlSigner;
@@ -41,17 +40,9 @@ pub fn unused_port_url() -> url::Url {
     url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap()
 }
 
-/// The master key an app was started with.
-pub fn master_key_of(app: &TestApp) -> MasterKey {
-    match &app.settings.master_key {
-        MasterKeySource::Inline(key) => key.clone(),
-        other => panic!("test apps get an inline key, not {other:?}"),
-    }
-}
-
 /// The app's URL signer, read from its database as the product reads it.
 pub fn url_signer_of(app: &TestApp) -> UrlSigner {
-    let secret_box = SecretBox::new(&master_key_of(app));
+    let secret_box = SecretBox::new(&app.master_key());
     leadrelay::tenants::secrets::load_url_signer(&mut app.conn(), &secret_box).unwrap()
 }
 
@@ -220,7 +211,7 @@ pub async fn run_cli_with_key(
 
 /// Runs the binary against `app`'s database with the app's own master key.
 pub async fn run_cli(app: &TestApp, args: &[&str], stdin: Option<&str>) -> CommandOutput {
-    run_cli_with_key(app, &master_key_of(app), args, stdin).await
+    run_cli_with_key(app, &app.master_key(), args, stdin).await
 }
 
 /// Asserts that none of `secrets` occurs anywhere in the test's database: every byte of the

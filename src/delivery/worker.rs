@@ -1,0 +1,438 @@
+//! The delivery worker: claims due leads under a lease, sends each within the rate limits
+//! with bounded concurrency, and records the attempt and the lead's new state in one
+//! transaction (through the group-commit writer).
+//!
+//! Woken in-process when leads become due; otherwise it polls at least every second (other
+//! instances' leads, retries coming due). A lease (2 × the request timeout) guards each
+//! claimed lead: if this process dies, another instance claims the lead once the lease has
+//! ended (on SQLite, the next start releases them). On shutdown it stops claiming, gives
+//! back leads it has not sent yet, and waits for requests in flight.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::TimeDelta;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio_util::sync::CancellationToken;
+
+use crate::audit::{self, Action, Actor};
+use crate::crypto::secret_box::{AccuLynxKey, SecretBox};
+use crate::db::group_commit::GroupCommit;
+use crate::db::{Backend, DbPool};
+use crate::delivery::classify::Verdict;
+use crate::delivery::limits::DeliveryLimits;
+use crate::delivery::queries::{
+    self, ClaimedLead, DeliveryLocation, LeadUpdate, NewAttempt, status,
+};
+use crate::delivery::schedule::{Next, RetrySchedule};
+use crate::delivery::send::{Attempt, post_lead};
+
+/// Longest sleep when nothing is due (SPEC §7: other instances poll ≤ 1 s).
+const POLL: Duration = Duration::from_secs(1);
+
+/// What the worker needs.
+pub struct WorkerDeps {
+    /// Pool for reads.
+    pub pool: DbPool,
+    /// Writer for claims and results.
+    pub writer: GroupCommit,
+    /// Which database.
+    pub backend: Backend,
+    /// Opens location keys.
+    pub secret_box: SecretBox,
+    /// HTTP client (timeout set).
+    pub http: reqwest::Client,
+    /// AccuLynx base URL.
+    pub base_url: url::Url,
+    /// Rate limits of this process.
+    pub limits: Arc<DeliveryLimits>,
+    /// Retry schedule.
+    pub schedule: RetrySchedule,
+    /// Deliveries in flight at once.
+    pub concurrency: usize,
+    /// How long a claim lasts.
+    pub lease: Duration,
+    /// In-process wake-up.
+    pub wake: Arc<Notify>,
+}
+
+struct Context {
+    deps: WorkerDeps,
+    owner: String,
+    shutdown: CancellationToken,
+}
+
+/// A running worker.
+pub struct WorkerHandle {
+    shutdown: CancellationToken,
+    join: tokio::task::JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    /// Stops claiming, gives back unsent leads, waits for requests in flight.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let _ = self.join.await;
+    }
+}
+
+/// Starts the worker on the current runtime.
+pub fn spawn(deps: WorkerDeps) -> WorkerHandle {
+    let shutdown = CancellationToken::new();
+    let owner = format!(
+        "{}-{}",
+        std::process::id(),
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+    let context = Arc::new(Context {
+        deps,
+        owner,
+        shutdown: shutdown.clone(),
+    });
+    WorkerHandle {
+        shutdown,
+        join: tokio::spawn(run(context)),
+    }
+}
+
+async fn run(ctx: Arc<Context>) {
+    tracing::info!(owner = %ctx.owner, concurrency = ctx.deps.concurrency, "delivery worker started");
+    if ctx.deps.backend == Backend::Sqlite {
+        // One instance only: any lease in the database is a previous run's.
+        match ctx
+            .deps
+            .writer
+            .run(|conn| queries::release_leases(conn, None))
+            .await
+        {
+            Ok(0) => {}
+            Ok(released) => tracing::info!(released, "released the leases of a previous run"),
+            Err(err) => tracing::error!(error = %err, "could not release old leases"),
+        }
+    }
+    let slots = Arc::new(Semaphore::new(ctx.deps.concurrency.max(1)));
+    while !ctx.shutdown.is_cancelled() {
+        let free = slots.available_permits();
+        if free == 0 {
+            tokio::select! {
+                () = ctx.shutdown.cancelled() => break,
+                permit = slots.clone().acquire_owned() => { drop(permit); continue; }
+            }
+        }
+        let owner = ctx.owner.clone();
+        let lease_until = crate::accounts::queries::now() + to_delta(ctx.deps.lease);
+        let limit = i64::try_from(free).unwrap_or(i64::MAX);
+        let claimed = ctx
+            .deps
+            .writer
+            .run(move |conn| queries::claim_due(conn, &owner, limit, lease_until))
+            .await;
+        match claimed {
+            Ok(leads) if leads.is_empty() => idle(&ctx).await,
+            Ok(leads) => {
+                for lead in leads {
+                    let Ok(permit) = slots.clone().acquire_owned().await else {
+                        break;
+                    };
+                    tokio::spawn(deliver(ctx.clone(), lead, permit));
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "could not claim leads; trying again shortly");
+                tokio::select! {
+                    () = ctx.shutdown.cancelled() => {},
+                    () = tokio::time::sleep(POLL) => {},
+                }
+            }
+        }
+    }
+    // Wait for deliveries in flight (each bounded by the request timeout).
+    let total = u32::try_from(ctx.deps.concurrency.max(1)).unwrap_or(u32::MAX);
+    let _ = slots.acquire_many(total).await;
+    tracing::info!(owner = %ctx.owner, "delivery worker stopped");
+}
+
+/// Sleeps until woken, until the next lead falls due, or for the poll interval.
+async fn idle(ctx: &Context) {
+    let pool = ctx.deps.pool.clone();
+    let next_due = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().ok()?;
+        queries::next_due(&mut conn).ok().flatten()
+    })
+    .await
+    .ok()
+    .flatten();
+    let wait = next_due
+        .map(|at| {
+            (at - crate::accounts::queries::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+        })
+        .map_or(POLL, |until| until.min(POLL))
+        .max(Duration::from_millis(5));
+    tokio::select! {
+        () = ctx.shutdown.cancelled() => {},
+        () = ctx.deps.wake.notified() => {},
+        () = tokio::time::sleep(wait) => {},
+    }
+}
+
+async fn deliver(ctx: Arc<Context>, lead: ClaimedLead, _slot: OwnedSemaphorePermit) {
+    let lead_id = lead.id.clone();
+    if let Err(err) = deliver_one(&ctx, lead).await {
+        // The lease will expire and the lead be claimed again: at-least-once.
+        tracing::error!(lead_id = %lead_id, error = %format!("{err:#}"), "recording a delivery failed");
+    }
+}
+
+async fn deliver_one(ctx: &Context, lead: ClaimedLead) -> anyhow::Result<()> {
+    let pool = ctx.deps.pool.clone();
+    let location_id = lead.location_id.clone();
+    let location = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get()?;
+        Ok::<_, anyhow::Error>(queries::delivery_location(&mut conn, &location_id)?)
+    })
+    .await??;
+    let key = match usable_key(ctx, &location) {
+        Ok(key) => key,
+        Err(Hold::Hold(reason)) => {
+            return finish(ctx, &lead, None, held(&lead, reason), None).await;
+        }
+        Err(Hold::Fail(reason)) => {
+            return finish(ctx, &lead, None, failed(&lead, reason, false, None), None).await;
+        }
+    };
+    let Some(body) = lead.mapped_body.clone() else {
+        let reason = "The lead's payload was purged before it could be sent.".to_string();
+        return finish(ctx, &lead, None, failed(&lead, reason, false, None), None).await;
+    };
+    let key_id = crate::crypto::sha256_hex(key.expose().as_bytes());
+    tokio::select! {
+        () = ctx.shutdown.cancelled() => return give_back(ctx, &lead).await,
+        () = ctx.deps.limits.acquire(&key_id) => {},
+    }
+    let attempt = post_lead(&ctx.deps.http, &ctx.deps.base_url, &key, body.clone()).await;
+    if let Verdict::RateLimited(wait, _) = &attempt.verdict {
+        ctx.deps.limits.pause(&key_id, Instant::now() + *wait);
+    }
+    let update = decide(ctx, &lead, &attempt);
+    let row = attempt_row(&lead, &attempt, &update, body);
+    tracing::info!(
+        lead_id = %lead.id,
+        location_id = %lead.location_id,
+        http_status = attempt.http_status,
+        duration_ms = attempt.duration_ms,
+        outcome = %row.outcome,
+        "delivery attempt"
+    );
+    let rejected = match &attempt.verdict {
+        Verdict::KeyRejected(message) => Some((message.clone(), location)),
+        _ => None,
+    };
+    finish(ctx, &lead, Some(row), update, rejected).await
+}
+
+enum Hold {
+    Hold(String),
+    Fail(String),
+}
+
+fn usable_key(ctx: &Context, location: &DeliveryLocation) -> Result<AccuLynxKey, Hold> {
+    match location.status.as_str() {
+        "paused" => {
+            return Err(Hold::Hold(
+                "The location is paused; the lead is kept and will be sent when it is resumed."
+                    .into(),
+            ));
+        }
+        "deleted" => {
+            return Err(Hold::Fail(
+                "The location was deleted before this lead could be sent.".into(),
+            ));
+        }
+        _ => {}
+    }
+    if location.key_status == "rejected" {
+        return Err(Hold::Hold(
+            "AccuLynx rejected this location's API key; the lead will be sent once a new key is saved.".into(),
+        ));
+    }
+    let Some(sealed) = &location.acculynx_key else {
+        return Err(Hold::Hold(
+            "No AccuLynx API key is saved for this location; the lead will be sent once one is."
+                .into(),
+        ));
+    };
+    let plain = ctx
+        .deps
+        .secret_box
+        .open(sealed, location.id.as_bytes())
+        .map_err(|err| {
+            Hold::Hold(format!(
+                "The saved AccuLynx key cannot be used ({err}); save the key again."
+            ))
+        })?;
+    let text = String::from_utf8(plain)
+        .map_err(|_| Hold::Hold("The saved AccuLynx key is damaged; save the key again.".into()))?;
+    Ok(AccuLynxKey::new(text))
+}
+
+fn held(lead: &ClaimedLead, reason: String) -> LeadUpdate {
+    LeadUpdate {
+        status: status::HELD,
+        retry_step: lead.retry_step,
+        next_attempt_at: None,
+        last_http_status: None,
+        last_error: Some(reason),
+        counts_attempt: false,
+    }
+}
+
+fn failed(
+    lead: &ClaimedLead,
+    reason: String,
+    counts_attempt: bool,
+    http: Option<u16>,
+) -> LeadUpdate {
+    LeadUpdate {
+        status: status::FAILED,
+        retry_step: lead.retry_step,
+        next_attempt_at: None,
+        last_http_status: http.map(i32::from),
+        last_error: Some(reason),
+        counts_attempt,
+    }
+}
+
+fn decide(ctx: &Context, lead: &ClaimedLead, attempt: &Attempt) -> LeadUpdate {
+    let http = attempt.http_status;
+    let now = crate::accounts::queries::now();
+    let retry = |at, steps: i32, reason: &str| LeadUpdate {
+        status: status::RETRYING,
+        retry_step: steps,
+        next_attempt_at: Some(at),
+        last_http_status: http.map(i32::from),
+        last_error: Some(reason.to_string()),
+        counts_attempt: true,
+    };
+    match &attempt.verdict {
+        Verdict::Delivered => LeadUpdate {
+            status: status::DELIVERED,
+            retry_step: lead.retry_step,
+            next_attempt_at: None,
+            last_http_status: http.map(i32::from),
+            last_error: None,
+            counts_attempt: true,
+        },
+        Verdict::Failed(reason) => failed(lead, reason.clone(), true, http),
+        Verdict::KeyRejected(reason) => LeadUpdate {
+            counts_attempt: true,
+            last_http_status: http.map(i32::from),
+            ..held(lead, reason.clone())
+        },
+        Verdict::RateLimited(wait, reason) => {
+            match ctx
+                .deps
+                .schedule
+                .after_rate_limit(*wait, lead.retry_step, lead.received_at, now)
+            {
+                Next::RetryAt(at, steps) => retry(at, steps, reason),
+                Next::GiveUp => failed(
+                    lead,
+                    "AccuLynx kept asking us to slow down until the retry schedule ran out.".into(),
+                    true,
+                    http,
+                ),
+            }
+        }
+        Verdict::Transient(reason) => match ctx.deps.schedule.after_fault(lead.retry_step, now) {
+            Next::RetryAt(at, steps) => retry(at, steps, reason),
+            Next::GiveUp => failed(
+                lead,
+                format!("{reason} Gave up after {} attempts.", lead.attempts + 1),
+                true,
+                http,
+            ),
+        },
+    }
+}
+
+fn attempt_row(
+    lead: &ClaimedLead,
+    attempt: &Attempt,
+    update: &LeadUpdate,
+    body: String,
+) -> NewAttempt {
+    let outcome = match (&attempt.verdict, update.status) {
+        (Verdict::RateLimited(..), status::RETRYING) => "rate_limited",
+        (_, status) => status,
+    };
+    let summary = match &attempt.verdict {
+        Verdict::Delivered => format!(
+            "AccuLynx accepted the lead ({}).",
+            attempt.http_status.unwrap_or(202)
+        ),
+        _ => update.last_error.clone().unwrap_or_default(),
+    };
+    NewAttempt {
+        lead_id: lead.id.clone(),
+        number: lead.attempts + 1,
+        started_at: attempt.started_at,
+        duration_ms: attempt.duration_ms,
+        request_body: Some(body),
+        http_status: attempt.http_status.map(i32::from),
+        response_headers: attempt.response_headers.clone(),
+        response_body: attempt.response_body.clone(),
+        error: attempt.error.clone(),
+        outcome: outcome.to_string(),
+        summary,
+    }
+}
+
+async fn finish(
+    ctx: &Context,
+    lead: &ClaimedLead,
+    attempt: Option<NewAttempt>,
+    update: LeadUpdate,
+    rejected_key: Option<(String, DeliveryLocation)>,
+) -> anyhow::Result<()> {
+    let (lead_id, company_id, owner) =
+        (lead.id.clone(), lead.company_id.clone(), ctx.owner.clone());
+    let ours = ctx
+        .deps
+        .writer
+        .run(move |conn| {
+            let ours = queries::record(conn, &lead_id, &owner, attempt, &update)?;
+            if let Some((message, location)) = rejected_key
+                && queries::flag_rejected_key(conn, &location.id, &message)?
+            {
+                audit::record(
+                    conn,
+                    &Actor::system(),
+                    Some(&company_id),
+                    Action::KeyRejected,
+                    &location.name,
+                    &message,
+                )?;
+            }
+            Ok(ours)
+        })
+        .await?;
+    if !ours {
+        tracing::warn!(lead_id = %lead.id, "the lease ended before the result was recorded; another worker owns the lead now");
+    }
+    Ok(())
+}
+
+async fn give_back(ctx: &Context, lead: &ClaimedLead) -> anyhow::Result<()> {
+    let (lead_id, owner) = (lead.id.clone(), ctx.owner.clone());
+    ctx.deps
+        .writer
+        .run(move |conn| queries::release_lead(conn, &lead_id, &owner))
+        .await?;
+    Ok(())
+}
+
+fn to_delta(duration: Duration) -> TimeDelta {
+    TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
+}
