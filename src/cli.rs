@@ -43,6 +43,11 @@ pub enum Command {
     /// Manage companies (tenants).
     #[command(subcommand)]
     Company(CompanyCommand),
+    /// Manage locations: their webhook URLs and AccuLynx API keys.
+    #[command(subcommand)]
+    Location(LocationCommand),
+    /// Re-encrypt every stored secret under a new master key; webhook URLs do not change.
+    RotateMasterKey(RotateMasterKeyArgs),
     /// Run the AccuLynx sandbox: a stand-in for AccuLynx to try leadrelay without an account.
     ///
     /// The sandbox answers like AccuLynx's lead API: `POST /api/v1/leads` checks the
@@ -132,6 +137,84 @@ pub struct CompanyAddArgs {
     pub settings: SettingsArgs,
 }
 
+/// `leadrelay location …`
+#[derive(Debug, Subcommand)]
+pub enum LocationCommand {
+    /// Create a location and print its webhook URL (alone, on standard output).
+    Add(LocationAddArgs),
+    /// List a company's locations: id, name, status and webhook URL.
+    List(LocationListArgs),
+    /// Give a location a new webhook URL and print it; the old URL stops working after the
+    /// grace period.
+    RotateUrl(RotateUrlArgs),
+}
+
+impl LocationCommand {
+    /// The settings the command was given.
+    pub fn settings(&self) -> &SettingsArgs {
+        match self {
+            LocationCommand::Add(args) => &args.settings,
+            LocationCommand::List(args) => &args.settings,
+            LocationCommand::RotateUrl(args) => &args.settings,
+        }
+    }
+}
+
+/// `leadrelay location add`
+#[derive(Debug, Args)]
+pub struct LocationAddArgs {
+    /// Short name (slug) of the company.
+    #[arg(long, value_name = "SLUG")]
+    pub company: String,
+    /// The location's name, e.g. "North Denver".
+    #[arg(long)]
+    pub name: String,
+    /// Read the location's AccuLynx API key from standard input (a trailing newline is
+    /// removed). It is stored encrypted, whatever AccuLynx would say about it.
+    #[arg(long)]
+    pub acculynx_key_stdin: bool,
+    /// Database and master-key settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// `leadrelay location list`
+#[derive(Debug, Args)]
+pub struct LocationListArgs {
+    /// Short name (slug) of the company.
+    #[arg(long, value_name = "SLUG")]
+    pub company: String,
+    /// Database and master-key settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// `leadrelay location rotate-url`
+#[derive(Debug, Args)]
+pub struct RotateUrlArgs {
+    /// The location's id (see `leadrelay location list`).
+    pub id: String,
+    /// How long the old URL keeps working: 0 (stops at once), 1h, 24h or 7d.
+    #[arg(long, default_value = "0", value_name = "DURATION")]
+    pub grace: String,
+    /// Database and master-key settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// `leadrelay rotate-master-key`
+#[derive(Debug, Args)]
+pub struct RotateMasterKeyArgs {
+    /// File holding the new key (base64 of 32 random bytes; make one with
+    /// `head -c 32 /dev/urandom | base64 > new.key`). The current key comes from
+    /// LEADRELAY_MASTER_KEY or LEADRELAY_MASTER_KEY_FILE as usual.
+    #[arg(long, value_name = "FILE")]
+    pub new_key_file: std::path::PathBuf,
+    /// Database and current master-key settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
 impl Command {
     /// The settings a command was given, when it takes any.
     pub fn settings(&self) -> Option<&SettingsArgs> {
@@ -140,6 +223,8 @@ impl Command {
             Command::Migrate(settings) | Command::Worker(settings) => Some(settings),
             Command::User(UserCommand::Add(args)) => Some(&args.settings),
             Command::Company(CompanyCommand::Add(args)) => Some(&args.settings),
+            Command::Location(command) => Some(command.settings()),
+            Command::RotateMasterKey(args) => Some(&args.settings),
             Command::Sandbox(_) | Command::Bench(_) => None,
         }
     }

@@ -17,6 +17,7 @@ pub mod delivery;
 pub mod error;
 pub mod history;
 pub mod http;
+pub mod intake;
 pub mod ops;
 pub mod routes;
 pub mod sandbox;

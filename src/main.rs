@@ -7,11 +7,17 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use leadrelay::cli::{
-    Cli, Command, CompanyAddArgs, CompanyCommand, ServeArgs, UserAddArgs, UserCommand,
+    Cli, Command, CompanyAddArgs, CompanyCommand, LocationCommand, RotateMasterKeyArgs, ServeArgs,
+    UserAddArgs, UserCommand,
 };
 use leadrelay::config::{ConfigError, LogFormat, LogSettings, Settings};
+use leadrelay::crypto::Secret;
+use leadrelay::crypto::master_key::MasterKey;
+use leadrelay::crypto::secret_box::SecretBox;
 use leadrelay::sandbox::{Sandbox, SandboxConfig};
-use leadrelay::startup::Application;
+use leadrelay::startup::{Application, load_master_key};
+use leadrelay::tenants::cli::CommandSecrets;
+use leadrelay::tenants::{key_rotation, secrets};
 use leadrelay::{db, one_line_error, sandbox, telemetry};
 
 fn main() -> ExitCode {
@@ -64,8 +70,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             runtime()?.block_on(company_add(settings, args))
         }
         Command::Bench(args) => {
-            telemetry::init(&LogSettings { filter: "warn".to_string(), format: LogFormat::Pretty });
+            telemetry::init(&LogSettings {
+                filter: "warn".to_string(),
+                format: LogFormat::Pretty,
+            });
             runtime()?.block_on(bench(args))
+        }
+        Command::Location(command) => {
+            let settings = Settings::from_args(command.settings())?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(location(settings, command))
+        }
+        Command::RotateMasterKey(args) => {
+            let settings = Settings::from_args(&args.settings)?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(rotate_master_key(settings, args))
         }
         Command::Sandbox(args) => {
             let (bind, config) = sandbox::config::from_args(&args)?;
@@ -213,17 +232,90 @@ async fn company_add(settings: Settings, args: CompanyAddArgs) -> anyhow::Result
 async fn bench(args: leadrelay::cli::BenchArgs) -> anyhow::Result<()> {
     let all = args.which.is_empty();
     let wants = |name: &str| all || args.which.iter().any(|w| w == name);
-    if let Some(unknown) = args.which.iter().find(|w| !["delivery"].contains(&w.as_str())) {
+    if let Some(unknown) = args
+        .which
+        .iter()
+        .find(|w| !["delivery"].contains(&w.as_str()))
+    {
         anyhow::bail!("unknown benchmark {unknown:?}; choose delivery");
     }
     println!("| benchmark | load | baseline (same run) | leadrelay |\n|---|---|---|---|");
-    let databases: Vec<Option<&str>> = std::iter::once(None).chain(args.postgres.as_deref().map(Some)).collect();
+    let databases: Vec<Option<&str>> = std::iter::once(None)
+        .chain(args.postgres.as_deref().map(Some))
+        .collect();
     for database in databases {
         if wants("delivery") {
-            let report = leadrelay::bench::delivery::run(args.leads, args.concurrency, database).await?;
+            let report =
+                leadrelay::bench::delivery::run(args.leads, args.concurrency, database).await?;
             println!("{}", report.markdown());
         }
     }
+    Ok(())
+}
+
+async fn location(settings: Settings, command: LocationCommand) -> anyhow::Result<()> {
+    let master_key = load_master_key(&settings)?;
+    let key = match &command {
+        LocationCommand::Add(args) if args.acculynx_key_stdin => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("while reading the AccuLynx API key from standard input")?;
+            Some(Secret::new(text))
+        }
+        _ => None,
+    };
+    let mut conn = command_connection(&settings).await?;
+    let printed = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+        let secrets = CommandSecrets::open(&mut conn, &settings, &master_key)?;
+        let conn = &mut conn;
+        match command {
+            LocationCommand::Add(args) => leadrelay::tenants::cli::add_location(
+                conn,
+                &secrets,
+                &args.company,
+                &args.name,
+                key.as_ref().map(|key| key.expose().as_str()),
+            )
+            .map(|url| format!("{url}\n")),
+            LocationCommand::List(args) => {
+                leadrelay::tenants::cli::list_locations(conn, &secrets, &args.company)
+            }
+            LocationCommand::RotateUrl(args) => {
+                let (url, until) =
+                    leadrelay::tenants::cli::rotate_url(conn, &secrets, &args.id, &args.grace)?;
+                match until {
+                    Some(until) => eprintln!(
+                        "The old URL keeps working until {} UTC.",
+                        until.format("%Y-%m-%d %H:%M")
+                    ),
+                    None => eprintln!("The old URL no longer works."),
+                }
+                Ok(format!("{url}\n"))
+            }
+        }
+    })
+    .await??;
+    print!("{printed}");
+    Ok(())
+}
+
+async fn rotate_master_key(settings: Settings, args: RotateMasterKeyArgs) -> anyhow::Result<()> {
+    let old_key = load_master_key(&settings)?;
+    let new_key = MasterKey::read_file(&args.new_key_file)
+        .map_err(|msg| anyhow::anyhow!("--new-key-file: {msg}"))?;
+    let variable = secrets::master_key_variable(&settings.master_key);
+    let mut conn = command_connection(&settings).await?;
+    let report = tokio::task::spawn_blocking(move || {
+        let old = SecretBox::new(&old_key);
+        secrets::open_instance_secrets(&mut conn, &old, variable)?;
+        key_rotation::rotate_master_key(&mut conn, &old, &SecretBox::new(&new_key))
+    })
+    .await??;
+    println!("{}", report.summary());
+    println!(
+        "{}",
+        key_rotation::restart_advice(&settings.master_key, &args.new_key_file)
+    );
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::{accounts, audit, history, http, ops, tenants};
+use crate::{accounts, audit, history, http, intake, ops, tenants};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub enum Access {
 pub struct Route {
     /// Who may use it.
     pub access: Access,
-    /// `get` or `post`.
+    /// `get`, `post`, or `route` (every method not matched by an earlier row of the path).
     pub method: &'static str,
     /// The actix path pattern.
     pub path: &'static str,
@@ -57,6 +57,9 @@ route_table! {
     Public post "/login" => accounts::handlers::login,
     Public get "/setup/{token}" => accounts::setup::setup_form,
     Public post "/setup/{token}" => accounts::setup::complete_setup,
+    Public post "/hooks/{location_id}/{token}" => intake::webhook::receive_webhook,
+    Public route "/hooks/{location_id}/{token}" => intake::webhook::method_not_allowed,
+    Public route "/hooks/{rest:.*}" => intake::webhook::unknown_webhook_url,
 
     User post "/logout" => accounts::handlers::logout,
     User get "/account" => accounts::handlers::account_page,
@@ -81,6 +84,9 @@ route_table! {
     Company post "/locations/{id}/pause" => tenants::locations::pause_location,
     Company post "/locations/{id}/resume" => tenants::locations::resume_location,
     Company post "/locations/{id}/delete" => tenants::locations::delete_location,
+    Company post "/locations/{id}/key" => tenants::keys::save_location_key,
+    Company post "/locations/{id}/key/test" => tenants::keys::test_location_key,
+    Company post "/locations/{id}/rotate-url" => tenants::webhook_urls::rotate_url,
 }
 
 /// Every unknown URL: the 404 page.

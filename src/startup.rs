@@ -14,14 +14,17 @@ use crate::accounts::throttle::LoginThrottle;
 use crate::config::{ConfigError, Settings};
 use crate::crypto::master_key::MasterKey;
 use crate::crypto::secret_box::SecretBox;
+use crate::crypto::url_token::UrlSigner;
 use crate::db::group_commit::GroupCommit;
 use crate::db::{Backend, DbPool, pool};
+use crate::delivery::acculynx::AccuLynxClient;
 use crate::delivery::limits::DeliveryLimits;
 use crate::delivery::schedule::RetrySchedule;
 use crate::delivery::send;
 use crate::delivery::worker::{self, WorkerDeps, WorkerHandle};
 use crate::http::security_headers::security_headers;
 use crate::http::{self, csrf, flash};
+use crate::tenants::secrets;
 use crate::{routes, telemetry};
 
 /// What every handler can reach.
@@ -39,6 +42,12 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Per-IP throttle of the login form.
     pub login_throttle: Arc<LoginThrottle>,
+    /// Seals and opens the AccuLynx keys of locations.
+    pub secret_box: SecretBox,
+    /// Makes and checks webhook URL tokens.
+    pub url_signer: UrlSigner,
+    /// Talks to AccuLynx (or the sandbox).
+    pub acculynx: AccuLynxClient,
     /// The group-commit writer every hot write path goes through.
     pub writer: GroupCommit,
     /// Wakes this process's delivery worker when leads become due (intake, replays,
@@ -55,11 +64,15 @@ pub struct Application {
 }
 
 impl Application {
-    /// Loads the master key, connects to the database (applying migrations), binds the
-    /// listen address and builds the HTTP server.
+    /// Loads the master key, connects to the database (applying migrations), checks the
+    /// master key against it and loads the webhook signing secret, binds the listen address
+    /// and builds the HTTP server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let master_key = load_master_key(&settings)?;
         let db = open_database(&settings).await?;
+        let secret_box = SecretBox::new(&master_key);
+        let url_signer = open_instance_secrets(&db, &secret_box, &settings).await?;
+        let acculynx = AccuLynxClient::from_settings(&settings)?;
         let listener = TcpListener::bind(settings.bind).map_err(|err| {
             ConfigError::new(
                 "LEADRELAY_BIND",
@@ -93,6 +106,9 @@ impl Application {
             secure_cookies: public_url.scheme() == "https",
             csrf_key: master_key.derive("csrf v1"),
             login_throttle: Arc::new(LoginThrottle::new(settings.login_attempts_per_minute)),
+            secret_box,
+            url_signer,
+            acculynx,
             wake_worker,
             settings: Arc::new(settings),
             public_url,
@@ -238,6 +254,27 @@ pub fn load_master_key(settings: &Settings) -> Result<MasterKey, ConfigError> {
         );
     }
     Ok(key)
+}
+
+/// Checks the master key against the database and loads the webhook signing secret (both
+/// made on a first start); see [`crate::tenants::secrets`]. A wrong master key is a
+/// [`ConfigError`].
+pub async fn open_instance_secrets(
+    db: &DbPool,
+    secret_box: &SecretBox,
+    settings: &Settings,
+) -> anyhow::Result<UrlSigner> {
+    let db = db.clone();
+    let secret_box = secret_box.clone();
+    let variable = secrets::master_key_variable(&settings.master_key);
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db
+            .get()
+            .context("while connecting to the database to read its secrets")?;
+        secrets::open_instance_secrets(&mut conn, &secret_box, variable)
+    })
+    .await
+    .context("while reading the instance secrets")?
 }
 
 /// Connects and migrates; a connection failure is a settings error naming the variable.

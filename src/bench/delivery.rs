@@ -43,9 +43,17 @@ impl DeliveryReport {
 }
 
 /// Runs the delivery benchmark.
-pub async fn run(leads: usize, concurrency: usize, postgres_admin_url: Option<&str>) -> anyhow::Result<DeliveryReport> {
+pub async fn run(
+    leads: usize,
+    concurrency: usize,
+    postgres_admin_url: Option<&str>,
+) -> anyhow::Result<DeliveryReport> {
     let sandbox = Sandbox::start(
-        SandboxConfig { keys: vec![SandboxKey::new(KEY, "Benchmark")], rate_limits: false, ..SandboxConfig::default() },
+        SandboxConfig {
+            keys: vec![SandboxKey::new(KEY, "Benchmark")],
+            rate_limits: false,
+            ..SandboxConfig::default()
+        },
         "127.0.0.1:0".parse()?,
     )
     .await?;
@@ -75,19 +83,34 @@ pub async fn run(leads: usize, concurrency: usize, postgres_admin_url: Option<&s
     }
     let writer = crate::startup::start_writer(&settings, &pool);
     let started = Instant::now();
-    let worker = crate::startup::start_worker(&settings, &pool, &writer, &master_key, Arc::new(tokio::sync::Notify::new()))?;
+    let worker = crate::startup::start_worker(
+        &settings,
+        &pool,
+        &writer,
+        &master_key,
+        Arc::new(tokio::sync::Notify::new()),
+    )?;
     loop {
         let pool = pool.clone();
-        let delivered = tokio::task::spawn_blocking(move || -> anyhow::Result<i64> { count_status(&mut *pool.get()?, "delivered") }).await??;
+        let delivered = tokio::task::spawn_blocking(move || -> anyhow::Result<i64> {
+            count_status(&mut *pool.get()?, "delivered")
+        })
+        .await??;
         if delivered as usize >= leads {
             break;
         }
-        anyhow::ensure!(started.elapsed() < Duration::from_secs(600), "delivery did not finish in 10 minutes ({delivered} of {leads})");
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(600),
+            "delivery did not finish in 10 minutes ({delivered} of {leads})"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let elapsed = started.elapsed();
     worker.stop().await;
-    anyhow::ensure!(sandbox.accepted().len() >= leads, "the sandbox did not receive every lead");
+    anyhow::ensure!(
+        sandbox.accepted().len() >= leads,
+        "the sandbox did not receive every lead"
+    );
     Ok(DeliveryReport {
         leads,
         concurrency,
@@ -98,7 +121,12 @@ pub async fn run(leads: usize, concurrency: usize, postgres_admin_url: Option<&s
 }
 
 /// Plain POSTs of a valid lead to the sandbox, `concurrency` at a time; requests/s.
-async fn baseline(http: &reqwest::Client, url: &str, requests: usize, concurrency: usize) -> anyhow::Result<f64> {
+async fn baseline(
+    http: &reqwest::Client,
+    url: &str,
+    requests: usize,
+    concurrency: usize,
+) -> anyhow::Result<f64> {
     let url = format!("{url}/api/v1/leads");
     let body = serde_json::json!({"firstName": "Bench", "lastName": "Baseline"}).to_string();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -108,8 +136,18 @@ async fn baseline(http: &reqwest::Client, url: &str, requests: usize, concurrenc
         let (http, url, body, next) = (http.clone(), url.clone(), body.clone(), next.clone());
         tasks.push(tokio::spawn(async move {
             while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < requests {
-                let response = http.post(&url).bearer_auth(KEY).header("content-type", "application/json").body(body.clone()).send().await?;
-                anyhow::ensure!(response.status() == 202, "the sandbox answered {}", response.status());
+                let response = http
+                    .post(&url)
+                    .bearer_auth(KEY)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await?;
+                anyhow::ensure!(
+                    response.status() == 202,
+                    "the sandbox answered {}",
+                    response.status()
+                );
             }
             Ok::<(), anyhow::Error>(())
         }));

@@ -36,12 +36,21 @@ impl BenchDatabase {
                 let mut url = url::Url::parse(admin_url)?;
                 url.set_path(&name);
                 let url = DatabaseUrl::parse(url.as_str()).map_err(anyhow::Error::msg)?;
-                Ok(Self { url, cleanup: Cleanup::PgDatabase { admin_url: admin_url.to_string(), name } })
+                Ok(Self {
+                    url,
+                    cleanup: Cleanup::PgDatabase {
+                        admin_url: admin_url.to_string(),
+                        name,
+                    },
+                })
             }
             None => {
                 let dir = std::env::temp_dir().join(format!("leadrelay-bench-{tag}"));
                 std::fs::create_dir_all(&dir)?;
-                Ok(Self { url: DatabaseUrl::Sqlite(dir.join("bench.db")), cleanup: Cleanup::Directory(dir) })
+                Ok(Self {
+                    url: DatabaseUrl::Sqlite(dir.join("bench.db")),
+                    cleanup: Cleanup::Directory(dir),
+                })
             }
         }
     }
@@ -51,9 +60,10 @@ impl Drop for BenchDatabase {
     fn drop(&mut self) {
         let _ = match &self.cleanup {
             Cleanup::Directory(dir) => std::fs::remove_dir_all(dir).map_err(anyhow::Error::from),
-            Cleanup::PgDatabase { admin_url, name } => {
-                pg_admin(admin_url, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            }
+            Cleanup::PgDatabase { admin_url, name } => pg_admin(
+                admin_url,
+                &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+            ),
         };
     }
 }
@@ -66,23 +76,46 @@ fn pg_admin(admin_url: &str, sql: &str) -> anyhow::Result<()> {
 }
 
 /// A company with one location whose AccuLynx key is `key`; returns (company id, location id).
-pub fn seed_location(conn: &mut DbConn, master_key: &MasterKey, key: &str) -> anyhow::Result<(String, String)> {
+pub fn seed_location(
+    conn: &mut DbConn,
+    master_key: &MasterKey,
+    key: &str,
+) -> anyhow::Result<(String, String)> {
     let actor = Actor::command_line();
     let slug = format!("bench-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    crate::tenants::companies::add_company(conn, &actor, "Benchmark Roofing", &slug, "America/Denver")
-        .map_err(|err| anyhow::anyhow!("{err}"))?;
-    let company = crate::tenants::queries::find_company_by_slug(conn, &crate::http::extractors::CompanyScope::All, &slug)?;
-    let location = crate::tenants::locations::add_location(conn, &actor, &company.id, "Benchmark location")
-        .map_err(|err| anyhow::anyhow!("{err}"))?;
+    crate::tenants::companies::add_company(
+        conn,
+        &actor,
+        "Benchmark Roofing",
+        &slug,
+        "America/Denver",
+    )
+    .map_err(|err| anyhow::anyhow!("{err}"))?;
+    let company = crate::tenants::queries::find_company_by_slug(
+        conn,
+        &crate::http::extractors::CompanyScope::All,
+        &slug,
+    )?;
+    let location =
+        crate::tenants::locations::add_location(conn, &actor, &company.id, "Benchmark location")
+            .map_err(|err| anyhow::anyhow!("{err}"))?;
     let sealed = SecretBox::new(master_key).seal(key.as_bytes(), location.id.as_bytes());
     diesel::update(locations::table.find(&location.id))
-        .set((locations::acculynx_key.eq(Some(sealed)), locations::key_status.eq("valid")))
+        .set((
+            locations::acculynx_key.eq(Some(sealed)),
+            locations::key_status.eq("valid"),
+        ))
         .execute(conn)?;
     Ok((company.id, location.id))
 }
 
 /// Inserts `count` queued leads in one transaction.
-pub fn seed_queued_leads(conn: &mut DbConn, company_id: &str, location_id: &str, count: usize) -> anyhow::Result<()> {
+pub fn seed_queued_leads(
+    conn: &mut DbConn,
+    company_id: &str,
+    location_id: &str,
+    count: usize,
+) -> anyhow::Result<()> {
     let at = now();
     crate::db::write_transaction(conn, |conn| {
         for n in 0..count {
@@ -109,7 +142,10 @@ pub fn seed_queued_leads(conn: &mut DbConn, company_id: &str, location_id: &str,
 
 /// Leads of a status.
 pub fn count_status(conn: &mut DbConn, status: &str) -> anyhow::Result<i64> {
-    Ok(leads::table.filter(leads::status.eq(status)).count().get_result(conn)?)
+    Ok(leads::table
+        .filter(leads::status.eq(status))
+        .count()
+        .get_result(conn)?)
 }
 
 /// The `q`-th percentile (0–100) of sorted durations.

@@ -1,7 +1,10 @@
 //! Delivery (SPEC §7): a worker claims due leads, sends them to AccuLynx within its rate
 //! limits, records every attempt, and schedules retries. At-least-once: a lead whose answer
 //! was lost (crash, timeout after AccuLynx accepted it) is sent again.
+//!
+//! The AccuLynx HTTP client also checks keys for the portal's "Test key".
 
+pub mod acculynx;
 pub mod classify;
 pub mod limits;
 pub mod queries;

@@ -14,8 +14,9 @@ use crate::http::with_db;
 use crate::startup::AppState;
 use crate::tenants::companies::location_row;
 use crate::tenants::model::{Company, Location, LocationStatus, NewLocation, check_name};
-use crate::tenants::pages::{CompanyPage, LocationPage};
+use crate::tenants::pages::{CompanyPage, KeyView, LocationPage};
 use crate::tenants::queries;
+use crate::tenants::webhook_urls::{Grace, webhook_url};
 
 /// The location name form.
 #[derive(Debug, Deserialize)]
@@ -88,6 +89,18 @@ pub fn add_location(
     name: &str,
 ) -> Result<Location, AppError> {
     crate::db::write_transaction(conn, |conn| {
+        insert_new_location(conn, actor, company_id, name)
+    })
+}
+
+/// [`add_location`] inside a write transaction the caller holds (so more can be done in it).
+pub fn insert_new_location(
+    conn: &mut DbConn,
+    actor: &Actor,
+    company_id: &str,
+    name: &str,
+) -> Result<Location, AppError> {
+    {
         if queries::find_live_location_by_name(conn, company_id, name)?.is_some() {
             return Err(AppError::Conflict(format!(
                 "There is already a location called \"{name}\"."
@@ -115,7 +128,7 @@ pub fn add_location(
         )?;
         let scope = crate::http::extractors::CompanyScope::Company(company_id.to_string());
         Ok(queries::find_location(conn, &scope, &id)?)
-    })
+    }
 }
 
 /// Loads a location in the user's scope with its company (404 outside the scope).
@@ -141,12 +154,45 @@ pub async fn show_location(
 ) -> Result<LocationPage, AppError> {
     let (location, company) = scoped_location(&user, &state, id.into_inner()).await?;
     let status = location.status();
+    let live = status != LocationStatus::Deleted;
+    let zone = company.time_zone.as_str();
+    // The URL is the credential ClientTether presents: only those who may rotate it see it.
+    let webhook_url = (live && user.is_admin()).then(|| {
+        webhook_url(
+            &state.public_url,
+            &state.url_signer,
+            &location.id,
+            location.url_version,
+        )
+    });
+    let now = crate::accounts::queries::now();
+    let previous_url_until = match (
+        location.previous_url_version,
+        location.previous_url_valid_until,
+    ) {
+        (Some(_), Some(until)) if live && now < until => Some(show_time(until, zone)),
+        _ => None,
+    };
+    let key_status = location.key_status();
+    let key = KeyView {
+        saved: location.acculynx_key.is_some(),
+        last4: location.key_last4.clone().unwrap_or_default(),
+        set_at: location.key_set_at.map(|at| show_time(at, zone)),
+        status: key_status.as_str(),
+        status_label: key_status.label(),
+        checked_at: location.key_checked_at.map(|at| show_time(at, zone)),
+        check_message: location.key_check_message.clone(),
+    };
     Ok(LocationPage {
         chrome: user.chrome(),
-        created: show_time(location.created_at, &company.time_zone),
+        created: show_time(location.created_at, zone),
         can_manage: user.is_admin(),
         status: status.as_str(),
         status_label: status.label(),
+        webhook_url,
+        previous_url_until,
+        graces: &Grace::ALL,
+        key,
         company,
         location,
         error: None,

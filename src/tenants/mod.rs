@@ -2,7 +2,11 @@
 
 pub mod cli;
 pub mod companies;
+pub mod key_rotation;
+pub mod keys;
 pub mod locations;
 pub mod model;
 pub mod pages;
 pub mod queries;
+pub mod secrets;
+pub mod webhook_urls;

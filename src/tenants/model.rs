@@ -126,6 +126,66 @@ impl Location {
     pub fn status(&self) -> LocationStatus {
         LocationStatus::parse(&self.status)
     }
+
+    /// Its key's state.
+    pub fn key_status(&self) -> KeyStatus {
+        KeyStatus::parse(&self.key_status)
+    }
+
+    /// Whether a webhook URL signed for `version` is still good at `now` (SPEC §5): the
+    /// current version, or the previous one until the end of its grace period.
+    pub fn accepts_url_version(&self, version: i32, now: NaiveDateTime) -> bool {
+        version == self.url_version
+            || (self.previous_url_version == Some(version)
+                && self
+                    .previous_url_valid_until
+                    .is_some_and(|until| now < until))
+    }
+}
+
+/// The state of a location's AccuLynx key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStatus {
+    /// No key saved.
+    Missing,
+    /// Saved, not yet checked with AccuLynx.
+    Untested,
+    /// AccuLynx accepted it.
+    Valid,
+    /// AccuLynx refused it (401/403).
+    Rejected,
+}
+
+impl KeyStatus {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Untested => "untested",
+            Self::Valid => "valid",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// Parses the stored form (unknown reads as untested).
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "missing" => Self::Missing,
+            "valid" => Self::Valid,
+            "rejected" => Self::Rejected,
+            _ => Self::Untested,
+        }
+    }
+
+    /// As shown on a badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Missing => "No key",
+            Self::Untested => "Not tested",
+            Self::Valid => "Works",
+            Self::Rejected => "Rejected by AccuLynx",
+        }
+    }
 }
 
 /// A new location.
@@ -215,5 +275,47 @@ mod tests {
             "North Denver"
         );
         assert!(check_name("location", "   ").is_err());
+    }
+
+    fn location(version: i32, previous: Option<(i32, NaiveDateTime)>) -> Location {
+        let at = chrono::NaiveDate::from_ymd_opt(2027, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        Location {
+            id: "l".into(),
+            company_id: "c".into(),
+            name: "n".into(),
+            status: "active".into(),
+            acculynx_key: None,
+            key_last4: None,
+            key_set_at: None,
+            key_status: "missing".into(),
+            key_checked_at: None,
+            key_check_message: None,
+            url_version: version,
+            previous_url_version: previous.map(|(v, _)| v),
+            previous_url_valid_until: previous.map(|(_, until)| until),
+            mapping: "{}".into(),
+            created_at: at,
+            updated_at: at,
+            deleted_at: None,
+        }
+    }
+
+    #[test]
+    fn the_previous_url_works_only_until_its_grace_ends() {
+        let now = chrono::NaiveDate::from_ymd_opt(2027, 6, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let hour = chrono::Duration::hours(1);
+        let rotated = location(3, Some((2, now + hour)));
+        assert!(rotated.accepts_url_version(3, now));
+        assert!(rotated.accepts_url_version(2, now));
+        assert!(!rotated.accepts_url_version(2, now + hour));
+        assert!(!rotated.accepts_url_version(1, now));
+        assert!(!rotated.accepts_url_version(4, now));
+        assert!(!location(3, None).accepts_url_version(2, now));
     }
 }

@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 use crate::http::pages::Chrome;
 use crate::http::time::ShownTime;
 use crate::tenants::model::{Company, Location};
+use crate::tenants::webhook_urls::Grace;
 
 /// All companies (platform admin).
 #[derive(Template, WebTemplate)]
@@ -67,6 +68,24 @@ pub struct CompanyPage {
     pub error: Option<String>,
 }
 
+/// A location's AccuLynx key as its page shows it: never the key, only its end and state.
+pub struct KeyView {
+    /// Whether a key is saved.
+    pub saved: bool,
+    /// Its last four characters (empty for a key too short to show any).
+    pub last4: String,
+    /// When it was saved.
+    pub set_at: Option<ShownTime>,
+    /// Status code (badge class).
+    pub status: &'static str,
+    /// Status words.
+    pub status_label: &'static str,
+    /// When it was last tested.
+    pub checked_at: Option<ShownTime>,
+    /// The outcome of that test.
+    pub check_message: Option<String>,
+}
+
 /// A location's page.
 #[derive(Template, WebTemplate)]
 #[template(path = "tenants/location.html")]
@@ -85,6 +104,14 @@ pub struct LocationPage {
     pub can_manage: bool,
     /// When it was created.
     pub created: ShownTime,
+    /// The webhook URL, for admins of a location that is not deleted.
+    pub webhook_url: Option<String>,
+    /// Until when the previous webhook URL still works, if it does.
+    pub previous_url_until: Option<ShownTime>,
+    /// Grace periods offered when rotating the URL.
+    pub graces: &'static [Grace],
+    /// The AccuLynx key's state.
+    pub key: KeyView,
     /// What went wrong.
     pub error: Option<String>,
 }

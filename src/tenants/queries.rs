@@ -1,13 +1,16 @@
 //! Queries of companies and locations. Every lookup takes the caller's [`CompanyScope`]:
 //! outside it, a company or location simply is not found.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::accounts::queries::now;
 use crate::db::DbConn;
 use crate::db::schema::{companies, locations};
 use crate::http::extractors::CompanyScope;
-use crate::tenants::model::{Company, Location, LocationStatus, NewCompany, NewLocation};
+use crate::tenants::model::{
+    Company, KeyStatus, Location, LocationStatus, NewCompany, NewLocation,
+};
 
 /// Every company in scope, by name.
 pub fn list_companies(conn: &mut DbConn, scope: &CompanyScope) -> QueryResult<Vec<Company>> {
@@ -144,6 +147,94 @@ pub fn delete_location(conn: &mut DbConn, id: &str) -> QueryResult<()> {
             locations::deleted_at.eq(Some(now)),
             locations::updated_at.eq(now),
         ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Saves a (sealed) AccuLynx key: its test result is reset, since it is a new key.
+pub fn set_location_key(
+    conn: &mut DbConn,
+    id: &str,
+    sealed: &[u8],
+    last4: &str,
+) -> QueryResult<()> {
+    let now = now();
+    diesel::update(locations::table.find(id))
+        .set((
+            locations::acculynx_key.eq(Some(sealed)),
+            locations::key_last4.eq(Some(last4)),
+            locations::key_set_at.eq(Some(now)),
+            locations::key_status.eq(KeyStatus::Untested.as_str()),
+            locations::key_checked_at.eq(None::<NaiveDateTime>),
+            locations::key_check_message.eq(None::<String>),
+            locations::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records the outcome of checking the key with AccuLynx; `status` is left alone when the
+/// check could not tell (AccuLynx unreachable, say).
+pub fn record_key_check(
+    conn: &mut DbConn,
+    id: &str,
+    status: Option<KeyStatus>,
+    message: &str,
+) -> QueryResult<()> {
+    let now = now();
+    let target = locations::table.find(id);
+    match status {
+        Some(status) => diesel::update(target)
+            .set((
+                locations::key_status.eq(status.as_str()),
+                locations::key_checked_at.eq(Some(now)),
+                locations::key_check_message.eq(Some(message)),
+                locations::updated_at.eq(now),
+            ))
+            .execute(conn),
+        None => diesel::update(target)
+            .set((
+                locations::key_checked_at.eq(Some(now)),
+                locations::key_check_message.eq(Some(message)),
+                locations::updated_at.eq(now),
+            ))
+            .execute(conn),
+    }
+    .map(drop)
+}
+
+/// Moves a location to a new webhook URL version; the previous version stays valid until
+/// `previous_valid_until`, or not at all when `None`.
+pub fn set_url_version(
+    conn: &mut DbConn,
+    id: &str,
+    version: i32,
+    previous: Option<(i32, NaiveDateTime)>,
+) -> QueryResult<()> {
+    diesel::update(locations::table.find(id))
+        .set((
+            locations::url_version.eq(version),
+            locations::previous_url_version.eq(previous.map(|(v, _)| v)),
+            locations::previous_url_valid_until.eq(previous.map(|(_, until)| until)),
+            locations::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Every stored (sealed) AccuLynx key, by location id, for a master-key rotation.
+pub fn list_sealed_keys(conn: &mut DbConn) -> QueryResult<Vec<(String, Vec<u8>)>> {
+    locations::table
+        .filter(locations::acculynx_key.is_not_null())
+        .select((locations::id, locations::acculynx_key.assume_not_null()))
+        .order(locations::id.asc())
+        .load(conn)
+}
+
+/// Replaces a location's sealed key with the same key sealed under another master key.
+pub fn replace_sealed_key(conn: &mut DbConn, id: &str, sealed: &[u8]) -> QueryResult<()> {
+    diesel::update(locations::table.find(id))
+        .set(locations::acculynx_key.eq(Some(sealed)))
         .execute(conn)
         .map(drop)
 }

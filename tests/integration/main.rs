@@ -7,6 +7,7 @@
 mod browser;
 mod fixtures;
 mod helpers;
+mod secrets_support;
 
 mod access;
 mod accounts;
@@ -14,6 +15,11 @@ mod accounts_browser;
 mod browser_smoke;
 mod delivery;
 mod foundation;
+mod hooks;
+mod location_cli;
+mod master_key_rotation;
 mod migrations;
 mod processes;
 mod sandbox;
+mod secret_leaks;
+mod secrets;

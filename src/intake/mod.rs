@@ -1,0 +1,3 @@
+//! Intake: the webhook endpoint ClientTether posts leads to (SPEC §6).
+
+pub mod webhook;
