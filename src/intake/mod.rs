@@ -1,0 +1,26 @@
+//! Lead intake (SPEC §6): what ClientTether posts becomes an AccuLynx lead.
+//!
+//! This module holds the pure part, with no I/O: reading the body ([`body`]), matching source
+//! keys to AccuLynx fields ([`aliases`], [`mapping`]) and normalising values ([`normalize`]).
+//! The flow for one request is
+//! `parse_body` → `LocationMapping::compile` (once per location, cached) → `CompiledMapping::map`
+//! → `MappedLead { lead, warnings, errors }`, then `lead.dedupe_key()` for the dedupe window.
+//!
+//! Policy: a lead is never refused for what can be repaired. Values that cannot be sent are left
+//! out with a warning and their original text kept in the notes; only a lead without a first
+//! name (after the location's fallback) is rejected.
+
+pub mod aliases;
+pub mod body;
+mod draft;
+mod json_body;
+pub mod mapping;
+pub mod names;
+pub mod normalize;
+
+#[cfg(test)]
+mod tests;
+
+pub use aliases::{acculynx_fields, default_aliases};
+pub use body::{BodyError, Fields, ParsedBody, SkippedFile, parse_body, parse_body_with_files};
+pub use mapping::{CompiledMapping, FieldError, LocationMapping, MappedLead, MappingDefaults};
