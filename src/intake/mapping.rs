@@ -21,7 +21,10 @@ use chrono_tz::Tz;
 use crate::domain::text::{clean_line, utf16_len};
 use crate::domain::{AccuLynxLead, JobCategory, LeadField, PhoneType, Priority, WorkType};
 
-use super::aliases::{FULL_NAME_KEYS, Target, default_aliases, fold_key, fold_key_into};
+use super::aliases::{
+    BuildKeyHasher, FULL_NAME_KEYS, Target, default_aliases, fold_key, fold_key_into,
+};
+use super::body::ParsedBody;
 use super::draft::Draft;
 
 /// The longest dedupe window the mapping page accepts, in hours.
@@ -105,8 +108,8 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// The result of mapping one lead.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The result of mapping one lead (serialisable for the mapping page's dry run).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MappedLead {
     /// The AccuLynx body.
     pub lead: AccuLynxLead,
@@ -138,7 +141,7 @@ pub(super) struct CompiledDefaults {
 /// A mapping ready to map leads: one hash lookup per source field.
 #[derive(Debug, Clone)]
 pub struct CompiledMapping {
-    targets: HashMap<Box<str>, Target>,
+    targets: HashMap<Box<str>, Target, BuildKeyHasher>,
     pub(super) defaults: CompiledDefaults,
     pub(super) unmapped_to_notes: bool,
     dedupe_window_hours: u32,
@@ -223,7 +226,7 @@ impl LocationMapping {
     /// aliases on top. Never fails: unknown fields are skipped, defaults that would not fit
     /// AccuLynx are cleaned and cut, an unknown time zone counts as none.
     pub fn compile(&self) -> CompiledMapping {
-        let mut targets = HashMap::with_capacity(96);
+        let mut targets = HashMap::with_capacity_and_hasher(96, BuildKeyHasher::default());
         for field in LeadField::all() {
             for alias in default_aliases(field.name()) {
                 targets.insert(fold_key(alias).into_boxed_str(), Target::Field(field));
@@ -245,6 +248,7 @@ impl LocationMapping {
             }
         }
         let defaults = &self.defaults;
+        // Defaults that do not fit are cut like any value; the mapping page reports them.
         let mut ignored = Vec::new();
         let clean = |value: &str, field: LeadField, ignored: &mut Vec<String>| {
             super::normalize::text(field, value, ignored)
@@ -326,6 +330,14 @@ impl CompiledMapping {
             }
         }
         draft.finish()
+    }
+
+    /// [`CompiledMapping::map`] over a parsed body, adding a warning for each file part that
+    /// was not passed on.
+    pub fn map_body(&self, body: &ParsedBody) -> MappedLead {
+        let mut mapped = self.map(&body.fields);
+        mapped.warnings.extend(body.warnings());
+        mapped
     }
 
     /// Where a source key's value would go: an AccuLynx field name, `"name"` for a full name to

@@ -3,8 +3,10 @@
 //! This module holds the pure part, with no I/O: reading the body ([`body`]), matching source
 //! keys to AccuLynx fields ([`aliases`], [`mapping`]) and normalising values ([`normalize`]).
 //! The flow for one request is
-//! `parse_body` → `LocationMapping::compile` (once per location, cached) → `CompiledMapping::map`
-//! → `MappedLead { lead, warnings, errors }`, then `lead.dedupe_key()` for the dedupe window.
+//! `parse_body_with_files` → `LocationMapping::compile` (once per location, cached) →
+//! `CompiledMapping::map_body` → `MappedLead { lead, warnings, errors }`, then
+//! `lead.dedupe_key()` for the dedupe window and `lead.phone_digits()` for search.
+//! (`parse_body` + `map` do the same without the warnings about skipped file parts.)
 //!
 //! Policy: a lead is never refused for what can be repaired. Values that cannot be sent are left
 //! out with a warning and their original text kept in the notes; only a lead without a first

@@ -215,6 +215,12 @@ async fn multipart_text_parts_are_read_and_file_parts_skipped_with_a_warning() {
             ("city", "Zürich")
         ])
     );
+    let mapped = crate::intake::LocationMapping::default()
+        .compile()
+        .map_body(&parsed);
+    assert_eq!(mapped.lead.first_name, "Jane");
+    assert_eq!(mapped.lead.notes.as_deref(), Some("Line one\nLine two"));
+    assert_eq!(mapped.warnings, parsed.warnings());
     assert_eq!(
         parsed.warnings(),
         vec![

@@ -6,6 +6,7 @@ mod body;
 mod mapping_rules;
 mod names_and_defaults;
 mod properties;
+mod speed;
 
 use serde_json::Value;
 
