@@ -88,14 +88,9 @@ impl<'m, 'f> Draft<'m, 'f> {
     /// A source field whose key maps to `target`.
     pub(super) fn take(&mut self, target: Target, key: &'f str, value: &'f str) {
         match target {
-            Target::FullName => {
-                if clean_line(value).is_empty() {
-                } else if self.full_name.is_none() {
-                    self.full_name = Some((key, value));
-                } else {
-                    self.note_line(key, value);
-                }
-            }
+            Target::FullName if clean_line(value).is_empty() => {}
+            Target::FullName if self.full_name.is_none() => self.full_name = Some((key, value)),
+            Target::FullName => self.note_line(key, value),
             Target::Field(LeadField::Notes) => {
                 if let Some(part) = normalize::notes_part(value) {
                     if !self.notes.is_empty() {
