@@ -48,6 +48,8 @@ pub struct AppState {
     pub url_signer: UrlSigner,
     /// Talks to AccuLynx (or the sandbox).
     pub acculynx: AccuLynxClient,
+    /// Locations as the webhook needs them; invalidate an entry after changing a location.
+    pub intake_locations: Arc<crate::intake::cache::LocationCache>,
     /// The group-commit writer every hot write path goes through.
     pub writer: GroupCommit,
     /// Wakes this process's delivery worker when leads become due (intake, replays,
@@ -101,6 +103,7 @@ impl Application {
             None
         };
         let state = AppState {
+            intake_locations: Arc::new(crate::intake::cache::LocationCache::default()),
             writer,
             db,
             secure_cookies: public_url.scheme() == "https",

@@ -13,6 +13,7 @@
 
 pub mod aliases;
 pub mod body;
+pub mod cache;
 mod draft;
 mod json_body;
 pub mod mapping;

@@ -107,12 +107,14 @@ pub async fn save_location_key(
     let actor = Actor::user(&user);
     let scope = user.scope();
     let secret_box = state.secret_box.clone();
+    let location_id = location.id.clone();
     let saved = with_db(&state.db, move |conn| {
         save_key(conn, &actor, &secret_box, &scope, &location.id, &key)
     })
     .await;
     match saved {
         Ok(()) => {
+            state.intake_locations.invalidate(&location_id);
             state.wake_worker.notify_one();
             Ok(flash::redirect_with(
                 &back,
@@ -180,6 +182,7 @@ pub async fn test_location_key(
     };
     let message = check.message();
     let recorded = record_check(&state, &user, &location, &sealed, status, &message).await?;
+    state.intake_locations.invalidate(&location.id);
     if !recorded {
         return refuse(
             "The key was replaced while it was being tested; press \"Test key\" again to test \

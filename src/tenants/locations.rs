@@ -265,6 +265,7 @@ async fn change_status(
     to: LocationStatus,
 ) -> Result<HttpResponse, AppError> {
     let (location, company) = scoped_location(&user, &state, id).await?;
+    let location_id = location.id.clone();
     user.require_admin()?;
     let back = format!("/locations/{}", location.id);
     if location.status() == LocationStatus::Deleted {
@@ -312,6 +313,7 @@ async fn change_status(
         Ok(())
     })
     .await?;
+    state.intake_locations.invalidate(&location_id);
     let back = if to == LocationStatus::Deleted {
         format!("/companies/{}", company.slug)
     } else {

@@ -182,6 +182,7 @@ pub async fn rotate_url(
     };
     let actor = Actor::user(&user);
     let scope = user.scope();
+    let location_id = location.id.clone();
     let rotated = with_db(&state.db, move |conn| {
         rotate(conn, &actor, &scope, &location.id, grace)
     })
@@ -206,6 +207,7 @@ pub async fn rotate_url(
         }
         Err(other) => return Err(other),
     };
+    state.intake_locations.invalidate(&location_id);
     Ok(flash::redirect_with(&back, FlashKind::Success, &message))
 }
 
