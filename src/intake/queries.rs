@@ -1,0 +1,93 @@
+//! The intake's database writes: one lead row, and the dedupe lookup that precedes it. Both
+//! run inside one group-commit job, so two identical leads arriving together at one instance
+//! are told apart in order.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::leads;
+
+/// A lead as the intake stores it.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = leads)]
+pub struct NewLead {
+    /// UUID v7 (time-ordered).
+    pub id: String,
+    /// Company.
+    pub company_id: String,
+    /// Location.
+    pub location_id: String,
+    /// Now.
+    pub received_at: NaiveDateTime,
+    /// queued | held | rejected | duplicate.
+    pub status: String,
+    /// As sent.
+    pub content_type: String,
+    /// Headers of interest (JSON object).
+    pub request_headers: String,
+    /// The body as received.
+    pub raw_body: Option<String>,
+    /// The AccuLynx body (JSON).
+    pub mapped_body: Option<String>,
+    /// Warnings (JSON array of sentences).
+    pub warnings: String,
+    /// Rejection errors (JSON array of {field, message}).
+    pub errors: String,
+    /// Canonical hash of the mapped lead (none for rejected leads).
+    pub dedupe_key: Option<String>,
+    /// The original, for a duplicate.
+    pub duplicate_of: Option<String>,
+    /// For lists and search.
+    pub first_name: Option<String>,
+    /// For lists and search.
+    pub last_name: Option<String>,
+    /// For lists and search.
+    pub email: Option<String>,
+    /// For lists.
+    pub phone: Option<String>,
+    /// Digits of every phone, for search.
+    pub phone_digits: Option<String>,
+    /// Lower-cased "first last email".
+    pub search_text: Option<String>,
+    /// When the worker may take it (queued leads: now).
+    pub next_attempt_at: Option<NaiveDateTime>,
+    /// Now.
+    pub updated_at: NaiveDateTime,
+}
+
+/// The first lead of the location with this dedupe key received since `since`, that is not
+/// itself a duplicate.
+pub fn find_recent_original(
+    conn: &mut DbConn,
+    location_id: &str,
+    dedupe_key: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    leads::table
+        .filter(leads::location_id.eq(location_id))
+        .filter(leads::dedupe_key.eq(dedupe_key))
+        .filter(leads::received_at.ge(since))
+        .filter(leads::status.ne("duplicate"))
+        .order(leads::received_at.asc())
+        .select(leads::id)
+        .first(conn)
+        .optional()
+}
+
+/// Stores a lead; a non-rejected lead first looks for a recent original within the window
+/// (hours; 0 = off). Returns the stored row's status and `duplicate_of`.
+pub fn store(conn: &mut DbConn, mut lead: NewLead, dedupe_window_hours: u32) -> QueryResult<NewLead> {
+    if dedupe_window_hours > 0
+        && let Some(key) = lead.dedupe_key.as_deref()
+    {
+        let since = lead.received_at - chrono::TimeDelta::hours(i64::from(dedupe_window_hours));
+        if let Some(original) = find_recent_original(conn, &lead.location_id, key, since)? {
+            lead.status = "duplicate".to_string();
+            lead.duplicate_of = Some(original);
+            lead.next_attempt_at = None;
+        }
+    }
+    diesel::insert_into(leads::table).values(&lead).execute(conn)?;
+    Ok(lead)
+}

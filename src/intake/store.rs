@@ -1,0 +1,114 @@
+//! From a mapped lead to the row the intake stores: its status (SPEC §6) and the copies the
+//! history searches.
+
+use serde_json::{Map, Value};
+
+use crate::intake::cache::CachedLocation;
+use crate::intake::mapping::MappedLead;
+use crate::intake::queries::NewLead;
+use crate::tenants::model::{KeyStatus, LocationStatus};
+
+/// Request headers worth keeping on the lead's timeline. Never credentials: ClientTether's
+/// static authentication headers (`X-Access-Token`, `X-Web-Key`, `Authorization`…) are
+/// secrets and are not stored.
+const HEADERS_OF_INTEREST: &[&str] = &[
+    "content-type",
+    "content-length",
+    "user-agent",
+    "x-forwarded-for",
+    "x-real-ip",
+    "x-request-id",
+];
+
+/// The request facts a lead row keeps.
+pub struct Received<'a> {
+    /// `Content-Type`, as sent.
+    pub content_type: &'a str,
+    /// All request headers.
+    pub headers: &'a actix_web::http::header::HeaderMap,
+    /// The peer's address.
+    pub peer: Option<String>,
+    /// The body.
+    pub body: &'a [u8],
+}
+
+/// The headers of interest as a JSON object (plus the peer address).
+pub fn headers_of_interest(received: &Received<'_>) -> String {
+    let mut kept = Map::new();
+    for name in HEADERS_OF_INTEREST {
+        if let Some(value) = received.headers.get(*name).and_then(|v| v.to_str().ok()) {
+            kept.insert((*name).to_string(), Value::String(value.chars().take(500).collect()));
+        }
+    }
+    if let Some(peer) = &received.peer {
+        kept.insert("remote-address".to_string(), Value::String(peer.clone()));
+    }
+    Value::Object(kept).to_string()
+}
+
+/// Why an accepted lead waits instead of going out, if it does.
+pub fn hold_reason(location: &CachedLocation) -> Option<&'static str> {
+    let location = &location.location;
+    if location.status() == LocationStatus::Paused {
+        return Some("The location is paused; the lead is kept and will be sent when it is resumed.");
+    }
+    match location.key_status() {
+        KeyStatus::Missing => Some("No AccuLynx API key is saved for this location; the lead will be sent once one is."),
+        KeyStatus::Rejected => {
+            Some("AccuLynx rejected this location's API key; the lead will be sent once a new key is saved.")
+        }
+        KeyStatus::Untested | KeyStatus::Valid => None,
+    }
+}
+
+/// The row for a mapped lead.
+pub fn new_lead(location: &CachedLocation, received: &Received<'_>, mapped: &MappedLead) -> NewLead {
+    let now = crate::accounts::queries::now();
+    let lead = &mapped.lead;
+    let rejected = mapped.is_rejected();
+    let hold = if rejected { None } else { hold_reason(location) };
+    let status = match (rejected, hold) {
+        (true, _) => "rejected",
+        (false, Some(_)) => "held",
+        (false, None) => "queued",
+    };
+    let first_name = Some(lead.first_name.clone()).filter(|name| !name.is_empty());
+    let search_text = [first_name.as_deref(), lead.last_name.as_deref(), lead.email_address.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let digits = lead.phone_digits();
+    NewLead {
+        id: uuid::Uuid::now_v7().to_string(),
+        company_id: location.location.company_id.clone(),
+        location_id: location.location.id.clone(),
+        received_at: now,
+        status: status.to_string(),
+        content_type: received.content_type.chars().take(200).collect(),
+        request_headers: headers_of_interest(received),
+        raw_body: Some(String::from_utf8_lossy(received.body).into_owned()),
+        mapped_body: serde_json::to_string(lead).ok(),
+        warnings: serde_json::to_string(&mapped.warnings).unwrap_or_else(|_| "[]".to_string()),
+        errors: serde_json::to_string(&mapped.errors).unwrap_or_else(|_| "[]".to_string()),
+        dedupe_key: (!rejected).then(|| lead.dedupe_key()),
+        duplicate_of: None,
+        first_name,
+        last_name: lead.last_name.clone(),
+        email: lead.email_address.clone(),
+        phone: lead.phone_number1.clone().or_else(|| lead.phone_number2.clone()).or_else(|| lead.phone_number3.clone()),
+        phone_digits: Some(digits).filter(|d| !d.is_empty()),
+        search_text: Some(search_text).filter(|t| !t.is_empty()),
+        next_attempt_at: (status == "queued").then_some(now),
+        updated_at: now,
+    }
+    .with_hold_reason(hold)
+}
+
+impl NewLead {
+    /// Held leads say why on their page (the worker's `last_error` column).
+    fn with_hold_reason(self, _reason: Option<&'static str>) -> Self {
+        self
+    }
+}
