@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod delivery;
 pub mod error;
 pub mod history;
 pub mod http;
