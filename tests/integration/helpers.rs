@@ -26,6 +26,8 @@ pub struct TestApp {
     pub db: DbPool,
     /// The settings it was built with.
     pub settings: Settings,
+    /// The notifier that wakes the application's delivery worker.
+    pub wake_worker: std::sync::Arc<tokio::sync::Notify>,
     handle: ServerHandle,
     /// Last, so the database outlives the server.
     pub test_db: TestDb,
@@ -80,6 +82,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let port = app.port();
     let handle = app.handle();
     let db = app.state().db.clone();
+    let wake_worker = app.state().wake_worker.clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -92,6 +95,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         client,
         db,
         settings,
+        wake_worker,
         handle,
         test_db,
     }

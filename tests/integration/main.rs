@@ -5,13 +5,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod browser;
+mod bulk_leads;
 mod fixtures;
 mod helpers;
+mod lead_fixtures;
 
 mod access;
 mod accounts;
 mod accounts_browser;
 mod browser_smoke;
 mod foundation;
+mod history;
+mod history_browser;
+mod history_csv;
+mod history_escaping;
+mod history_lead;
+mod history_replay;
+mod history_scale;
+mod history_screenshots;
 mod migrations;
 mod processes;
