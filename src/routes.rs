@@ -52,7 +52,7 @@ route_table! {
     Public get "/healthz" => ops::healthz,
     Public get "/readyz" => ops::readyz,
     Public get "/static/{path:.*}" => http::static_files::serve_static,
-    Public get "/" => history::handlers::dashboard,
+    Public get "/" => history::dashboard::dashboard,
     Public get "/login" => accounts::handlers::login_form,
     Public post "/login" => accounts::handlers::login,
     Public get "/setup/{token}" => accounts::setup::setup_form,
@@ -87,6 +87,13 @@ route_table! {
     Company post "/locations/{id}/key" => tenants::keys::save_location_key,
     Company post "/locations/{id}/key/test" => tenants::keys::test_location_key,
     Company post "/locations/{id}/rotate-url" => tenants::webhook_urls::rotate_url,
+    Company get "/companies/{slug}/leads" => history::lists::list_company_leads,
+    Company get "/companies/{slug}/leads.csv" => history::csv::export_company_leads,
+    Company get "/locations/{id}/leads" => history::lists::list_location_leads,
+    Company get "/locations/{id}/leads.csv" => history::csv::export_location_leads,
+    Company get "/leads/{id}" => history::lead_page::show_lead,
+    Company post "/leads/{id}/replay" => history::lead_page::replay_lead,
+    Company post "/leads/{id}/edit" => history::lead_page::edit_lead,
 }
 
 /// Every unknown URL: the 404 page.

@@ -124,6 +124,7 @@ diesel::table! {
         attempts -> Integer,
         retry_step -> Integer,
         next_attempt_at -> Nullable<Timestamp>,
+        queued_at -> Nullable<Timestamp>,
         lease_owner -> Nullable<Text>,
         lease_until -> Nullable<Timestamp>,
         last_http_status -> Nullable<Integer>,

@@ -2,12 +2,14 @@
 //! limits, records every attempt, and schedules retries. At-least-once: a lead whose answer
 //! was lost (crash, timeout after AccuLynx accepted it) is sent again.
 //!
-//! The AccuLynx HTTP client also checks keys for the portal's "Test key".
+//! Replays and edits put a lead back in the queue (see [`replay`]). The AccuLynx HTTP client
+//! also checks keys for the portal's "Test key".
 
 pub mod acculynx;
 pub mod classify;
 pub mod limits;
 pub mod queries;
+pub mod replay;
 pub mod schedule;
 pub mod send;
 pub mod worker;

@@ -40,6 +40,8 @@ pub struct ClaimedLead {
     pub company_id: String,
     /// When it was accepted.
     pub received_at: NaiveDateTime,
+    /// When it last entered the queue (the retry span starts here).
+    pub queued_at: Option<NaiveDateTime>,
     /// The AccuLynx body to send.
     pub mapped_body: Option<String>,
     /// Attempts so far.
@@ -296,6 +298,7 @@ pub fn requeue_held(conn: &mut DbConn, location_id: &str) -> QueryResult<usize> 
     .set((
         leads::status.eq(status::QUEUED),
         leads::next_attempt_at.eq(Some(at)),
+        leads::queued_at.eq(Some(at)),
         leads::last_error.eq(None::<String>),
         leads::updated_at.eq(at),
     ))

@@ -331,11 +331,12 @@ fn decide(ctx: &Context, lead: &ClaimedLead, attempt: &Attempt) -> LeadUpdate {
             ..held(lead, reason.clone())
         },
         Verdict::RateLimited(wait, reason) => {
-            match ctx
-                .deps
-                .schedule
-                .after_rate_limit(*wait, lead.retry_step, lead.received_at, now)
-            {
+            match ctx.deps.schedule.after_rate_limit(
+                *wait,
+                lead.retry_step,
+                lead.queued_at.unwrap_or(lead.received_at),
+                now,
+            ) {
                 Next::RetryAt(at, steps) => retry(at, steps, reason),
                 Next::GiveUp => failed(
                     lead,

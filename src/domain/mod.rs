@@ -9,6 +9,7 @@ pub mod lead_enums;
 pub mod lead_field;
 mod local_time;
 pub mod phone;
+pub mod search;
 pub mod text;
 
 pub use lead::{AccuLynxLead, LeadField};

@@ -1,4 +1,15 @@
-//! The portal pages people live in: the dashboard, lead lists, lead timelines, CSV export.
+//! The portal pages people live in (SPEC §8): the dashboard, lead lists, lead timelines and
+//! the CSV export.
 
-pub mod handlers;
+pub mod chart;
+pub mod csv;
+pub mod dashboard;
+pub mod edit_form;
+pub mod filter;
+pub mod lead_page;
+pub mod lead_view;
+pub mod lists;
+pub mod model;
 pub mod pages;
+pub mod queries;
+pub mod timeline;

@@ -19,6 +19,8 @@ mod json_body;
 pub mod mapping;
 pub mod names;
 pub mod normalize;
+pub mod queries;
+pub mod store;
 pub mod webhook;
 
 #[cfg(test)]

@@ -52,6 +52,10 @@ pub struct NewLead {
     pub search_text: Option<String>,
     /// When the worker may take it (queued leads: now).
     pub next_attempt_at: Option<NaiveDateTime>,
+    /// When it entered the queue (now).
+    pub queued_at: Option<NaiveDateTime>,
+    /// Why a held lead waits.
+    pub last_error: Option<String>,
     /// Now.
     pub updated_at: NaiveDateTime,
 }
@@ -77,7 +81,11 @@ pub fn find_recent_original(
 
 /// Stores a lead; a non-rejected lead first looks for a recent original within the window
 /// (hours; 0 = off). Returns the stored row's status and `duplicate_of`.
-pub fn store(conn: &mut DbConn, mut lead: NewLead, dedupe_window_hours: u32) -> QueryResult<NewLead> {
+pub fn store(
+    conn: &mut DbConn,
+    mut lead: NewLead,
+    dedupe_window_hours: u32,
+) -> QueryResult<NewLead> {
     if dedupe_window_hours > 0
         && let Some(key) = lead.dedupe_key.as_deref()
     {
@@ -88,6 +96,8 @@ pub fn store(conn: &mut DbConn, mut lead: NewLead, dedupe_window_hours: u32) -> 
             lead.next_attempt_at = None;
         }
     }
-    diesel::insert_into(leads::table).values(&lead).execute(conn)?;
+    diesel::insert_into(leads::table)
+        .values(&lead)
+        .execute(conn)?;
     Ok(lead)
 }

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::domain::search::searchable_copies;
 use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
 use crate::intake::queries::NewLead;
@@ -37,7 +38,10 @@ pub fn headers_of_interest(received: &Received<'_>) -> String {
     let mut kept = Map::new();
     for name in HEADERS_OF_INTEREST {
         if let Some(value) = received.headers.get(*name).and_then(|v| v.to_str().ok()) {
-            kept.insert((*name).to_string(), Value::String(value.chars().take(500).collect()));
+            kept.insert(
+                (*name).to_string(),
+                Value::String(value.chars().take(500).collect()),
+            );
         }
     }
     if let Some(peer) = &received.peer {
@@ -50,36 +54,42 @@ pub fn headers_of_interest(received: &Received<'_>) -> String {
 pub fn hold_reason(location: &CachedLocation) -> Option<&'static str> {
     let location = &location.location;
     if location.status() == LocationStatus::Paused {
-        return Some("The location is paused; the lead is kept and will be sent when it is resumed.");
+        return Some(
+            "The location is paused; the lead is kept and will be sent when it is resumed.",
+        );
     }
     match location.key_status() {
-        KeyStatus::Missing => Some("No AccuLynx API key is saved for this location; the lead will be sent once one is."),
-        KeyStatus::Rejected => {
-            Some("AccuLynx rejected this location's API key; the lead will be sent once a new key is saved.")
-        }
+        KeyStatus::Missing => Some(
+            "No AccuLynx API key is saved for this location; the lead will be sent once one is.",
+        ),
+        KeyStatus::Rejected => Some(
+            "AccuLynx rejected this location's API key; the lead will be sent once a new key is saved.",
+        ),
         KeyStatus::Untested | KeyStatus::Valid => None,
     }
 }
 
 /// The row for a mapped lead.
-pub fn new_lead(location: &CachedLocation, received: &Received<'_>, mapped: &MappedLead) -> NewLead {
+pub fn new_lead(
+    location: &CachedLocation,
+    received: &Received<'_>,
+    mapped: &MappedLead,
+) -> NewLead {
     let now = crate::accounts::queries::now();
-    let lead = &mapped.lead;
     let rejected = mapped.is_rejected();
-    let hold = if rejected { None } else { hold_reason(location) };
+    let hold = if rejected {
+        None
+    } else {
+        hold_reason(location)
+    };
     let status = match (rejected, hold) {
         (true, _) => "rejected",
         (false, Some(_)) => "held",
         (false, None) => "queued",
     };
-    let first_name = Some(lead.first_name.clone()).filter(|name| !name.is_empty());
-    let search_text = [first_name.as_deref(), lead.last_name.as_deref(), lead.email_address.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    let digits = lead.phone_digits();
+    let body = serde_json::to_value(&mapped.lead).unwrap_or(Value::Null);
+    // The same copies an edit-and-resend writes, so search finds both alike.
+    let copies = searchable_copies(&body);
     NewLead {
         id: uuid::Uuid::now_v7().to_string(),
         company_id: location.location.company_id.clone(),
@@ -89,26 +99,20 @@ pub fn new_lead(location: &CachedLocation, received: &Received<'_>, mapped: &Map
         content_type: received.content_type.chars().take(200).collect(),
         request_headers: headers_of_interest(received),
         raw_body: Some(String::from_utf8_lossy(received.body).into_owned()),
-        mapped_body: serde_json::to_string(lead).ok(),
+        mapped_body: Some(body.to_string()),
         warnings: serde_json::to_string(&mapped.warnings).unwrap_or_else(|_| "[]".to_string()),
         errors: serde_json::to_string(&mapped.errors).unwrap_or_else(|_| "[]".to_string()),
-        dedupe_key: (!rejected).then(|| lead.dedupe_key()),
+        dedupe_key: (!rejected).then(|| mapped.lead.dedupe_key()),
         duplicate_of: None,
-        first_name,
-        last_name: lead.last_name.clone(),
-        email: lead.email_address.clone(),
-        phone: lead.phone_number1.clone().or_else(|| lead.phone_number2.clone()).or_else(|| lead.phone_number3.clone()),
-        phone_digits: Some(digits).filter(|d| !d.is_empty()),
-        search_text: Some(search_text).filter(|t| !t.is_empty()),
+        first_name: copies.first_name,
+        last_name: copies.last_name,
+        email: copies.email,
+        phone: copies.phone,
+        phone_digits: copies.phone_digits,
+        search_text: copies.search_text,
         next_attempt_at: (status == "queued").then_some(now),
+        queued_at: Some(now),
+        last_error: hold.map(str::to_string),
         updated_at: now,
-    }
-    .with_hold_reason(hold)
-}
-
-impl NewLead {
-    /// Held leads say why on their page (the worker's `last_error` column).
-    fn with_hold_reason(self, _reason: Option<&'static str>) -> Self {
-        self
     }
 }

@@ -5,16 +5,21 @@ use leadrelay::routes::{Access, ROUTES, Route};
 
 use crate::fixtures::{Session, World, anonymous, login, seed_user, seed_world};
 use crate::helpers::{TestApp, spawn_app};
+use crate::lead_fixtures::{LeadSeed, insert_lead};
 
-/// The route's path with company A's identifiers filled in.
-fn path_for(route: &Route, world: &World, target_user: &str) -> String {
+/// The route's path with company A's identifiers filled in: `{id}` is a user under
+/// `/users/`, a lead under `/leads/`, else a location.
+fn path_for(route: &Route, f: &Fixture) -> String {
+    let world = &f.world;
     route
         .path
         .replace("{slug}", &world.a.slug)
         .replace(
             "{id}",
             if route.path.starts_with("/users/") {
-                target_user
+                &f.target_user
+            } else if route.path.starts_with("/leads/") {
+                &f.lead
             } else {
                 &world.a.location_id
             },
@@ -41,6 +46,8 @@ struct Fixture {
     app: TestApp,
     world: World,
     target_user: String,
+    /// A failed lead of company A (replayable and editable).
+    lead: String,
 }
 
 async fn fixture() -> Fixture {
@@ -53,10 +60,15 @@ async fn fixture() -> Fixture {
         leadrelay::accounts::model::Role::Viewer,
         Some(&world.a.id),
     );
+    let lead = insert_lead(
+        &app,
+        &LeadSeed::new(&world.a.id, &world.a.location_id).status("failed"),
+    );
     Fixture {
         app,
         world,
         target_user: target.id,
+        lead,
     }
 }
 
@@ -69,7 +81,7 @@ async fn an_anonymous_visitor_is_sent_to_the_login_page_from_every_portal_route(
     let f = fixture().await;
     let visitor = anonymous(&f.app).await;
     for route in portal_routes() {
-        let path = path_for(route, &f.world, &f.target_user);
+        let path = path_for(route, &f);
         let response = call(&visitor, route, &path).await;
         assert_eq!(response.status(), 303, "{} {path}", route.method);
         let location = response.headers()["location"].to_str().unwrap();
@@ -90,7 +102,7 @@ async fn every_role_of_another_company_gets_404_on_every_company_route() {
             .iter()
             .filter(|route| route.access == Access::Company)
         {
-            let path = path_for(route, &f.world, &f.target_user);
+            let path = path_for(route, &f);
             let response = call(&outsider, route, &path).await;
             assert_eq!(response.status(), 404, "{email}: {} {path}", route.method);
         }
@@ -125,7 +137,7 @@ async fn a_viewer_gets_403_on_every_state_changing_route_of_their_company() {
     });
     let mut checked = 0;
     for route in changing {
-        let path = path_for(route, &f.world, &f.target_user);
+        let path = path_for(route, &f);
         let response = call(&viewer, route, &path).await;
         assert_eq!(response.status(), 403, "POST {path}");
         checked += 1;
@@ -135,7 +147,7 @@ async fn a_viewer_gets_403_on_every_state_changing_route_of_their_company() {
         .iter()
         .filter(|r| matches!(r.access, Access::Platform | Access::Admin))
     {
-        let path = path_for(route, &f.world, &f.target_user);
+        let path = path_for(route, &f);
         assert_eq!(
             call(&viewer, route, &path).await.status(),
             403,
@@ -148,7 +160,7 @@ async fn a_viewer_gets_403_on_every_state_changing_route_of_their_company() {
         .iter()
         .filter(|r| r.access == Access::Company && r.method == "get")
     {
-        let path = path_for(route, &f.world, &f.target_user);
+        let path = path_for(route, &f);
         let status = viewer.get(&path).await.status();
         assert!(status == 200 || status == 403, "GET {path}: {status}");
     }
@@ -163,7 +175,7 @@ async fn admins_reach_every_page_of_their_company_and_platform_admins_reach_all(
         .iter()
         .filter(|r| r.method == "get" && r.access == Access::Company)
     {
-        let path = path_for(route, &f.world, &f.target_user);
+        let path = path_for(route, &f);
         assert_eq!(
             admin.get(&path).await.status(),
             200,
@@ -179,7 +191,7 @@ async fn admins_reach_every_page_of_their_company_and_platform_admins_reach_all(
         .iter()
         .filter(|r| r.method == "get" && r.access == Access::Platform)
     {
-        let path = path_for(route, &f.world, &f.target_user);
+        let path = path_for(route, &f);
         assert_eq!(
             platform.get(&path).await.status(),
             200,
@@ -205,7 +217,7 @@ async fn every_post_without_a_csrf_token_is_refused_with_403() {
         .collect();
     assert!(posts.len() >= 15, "walked {} routes", posts.len());
     for route in posts {
-        let path = path_for(route, &f.world, &f.target_user);
+        let path = path_for(route, &f);
         for (who, session) in [("admin", &admin), ("anonymous", &visitor)] {
             let fields = [
                 ("name", "x"),

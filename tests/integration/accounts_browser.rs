@@ -26,7 +26,7 @@ async fn an_operator_sets_up_signs_in_creates_a_company_and_a_location_and_signs
     browser.fill("#confirm_password", PASSWORD).await;
     browser.click("main form button[type=submit]").await;
     browser.wait_for_text("No companies yet").await;
-    assert_eq!(browser.current_path().await, "/companies");
+    assert_eq!(browser.current_path().await, "/", "the dashboard");
 
     // Sign out, then sign in again.
     browser.click(".whoami button").await;

@@ -5,8 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod browser;
+mod bulk_leads;
 mod fixtures;
 mod helpers;
+mod lead_fixtures;
 mod secrets_support;
 
 mod access;
@@ -15,6 +17,14 @@ mod accounts_browser;
 mod browser_smoke;
 mod delivery;
 mod foundation;
+mod history;
+mod history_browser;
+mod history_csv;
+mod history_escaping;
+mod history_lead;
+mod history_replay;
+mod history_scale;
+mod history_screenshots;
 mod hooks;
 mod location_cli;
 mod master_key_rotation;

@@ -26,6 +26,9 @@ CREATE TABLE leads (
     attempts INTEGER NOT NULL DEFAULT 0,
     retry_step INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMP,
+    -- When the lead last entered the queue (accepted, replayed, released from hold): the
+    -- retry schedule's span is counted from here.
+    queued_at TIMESTAMP,
     lease_owner TEXT,
     lease_until TIMESTAMP,
     last_http_status INTEGER,

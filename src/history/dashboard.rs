@@ -1,0 +1,278 @@
+//! `GET /`: the dashboard (SPEC §8). Per company (a platform admin sees every company, one
+//! after the other): per location, the leads received, delivered, failed and waiting in the
+//! last 24 hours and 7 days with the success rate; a 14-day chart; the newest failures;
+//! locations that need someone (key rejected or missing, paused, silent for 7 days).
+//!
+//! "Failed" counts failed and rejected leads (both need a person); "waiting" counts queued,
+//! retrying and held leads; the success rate is delivered ÷ (delivered + failed +
+//! rejected), so leads still on their way do not count against it.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::history::chart::{DayCounts, daily_chart};
+use crate::history::filter::{start_of_day, today_in};
+use crate::history::model::{LeadStatus, field_errors};
+use crate::history::pages::{
+    AttentionRow, CompanySummary, DashboardPage, FailureRow, LocationStats, WelcomePage,
+    WindowCounts,
+};
+use crate::history::queries;
+use crate::http::extractors::{CompanyScope, CurrentUser};
+use crate::http::pages::Chrome;
+use crate::http::time::show_time;
+use crate::http::{flash, with_db};
+use crate::startup::AppState;
+use crate::tenants::model::{Company, Location, LocationStatus};
+use crate::tenants::queries as tenants;
+
+const CHART_DAYS: i64 = 14;
+const FAILURES_SHOWN: i64 = 5;
+
+/// `GET /`: the dashboard when signed in. Not signed in: the login page, or on a fresh
+/// installation a page saying how to create the first administrator.
+pub async fn dashboard(
+    user: Option<CurrentUser>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let Some(user) = user else {
+        return anonymous_start(&state).await;
+    };
+    let scope = user.scope();
+    let companies = with_db(&state.db, move |conn| {
+        let now = crate::accounts::queries::now();
+        tenants::list_companies(conn, &scope)?
+            .into_iter()
+            .map(|company| Ok(company_summary(conn, &scope, company, now)?))
+            .collect::<Result<Vec<_>, AppError>>()
+    })
+    .await?;
+    let page = DashboardPage {
+        chrome: user.chrome(),
+        is_platform_admin: user.is_platform_admin(),
+        can_manage: user.is_admin(),
+        companies,
+    };
+    Ok(html(page.render().map_err(anyhow::Error::from)?))
+}
+
+async fn anonymous_start(state: &AppState) -> Result<HttpResponse, AppError> {
+    let anyone = with_db(&state.db, |conn| {
+        Ok(crate::accounts::queries::any_user_exists(conn)?)
+    })
+    .await?;
+    if anyone {
+        return Ok(flash::redirect("/login"));
+    }
+    let page = WelcomePage {
+        chrome: Chrome::anonymous(),
+    };
+    Ok(html(page.render().map_err(anyhow::Error::from)?))
+}
+
+fn html(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
+/// Everything the dashboard shows of one company.
+fn company_summary(
+    conn: &mut DbConn,
+    scope: &CompanyScope,
+    company: Company,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<CompanySummary> {
+    let locations = tenants::list_locations(conn, &company.id)?;
+    let day = per_location(queries::count_by_location_and_status(
+        conn,
+        scope,
+        &company.id,
+        now - Duration::hours(24),
+    )?);
+    let week = per_location(queries::count_by_location_and_status(
+        conn,
+        scope,
+        &company.id,
+        now - Duration::days(7),
+    )?);
+    let mut rows = Vec::new();
+    let mut attention = Vec::new();
+    let (mut day_total, mut week_total) = (WindowCounts::default(), WindowCounts::default());
+    for location in &locations {
+        let day_counts = day.get(&location.id).cloned().unwrap_or_default();
+        let week_counts = week.get(&location.id).cloned().unwrap_or_default();
+        let deleted = location.status() == LocationStatus::Deleted;
+        if deleted && week_counts.received == 0 {
+            continue;
+        }
+        day_total.add(&day_counts);
+        week_total.add(&week_counts);
+        if !deleted {
+            attention.extend(needs_attention(
+                conn,
+                scope,
+                &company,
+                location,
+                &week_counts,
+                now,
+            )?);
+        }
+        rows.push(LocationStats {
+            id: location.id.clone(),
+            name: location.name.clone(),
+            deleted,
+            day: day_counts,
+            week: week_counts,
+        });
+    }
+    let failures = queries::newest_failures(conn, scope, &company.id, FAILURES_SHOWN)?
+        .into_iter()
+        .map(|(row, errors)| {
+            let status = row.status();
+            let reason = match (&row.last_error, field_errors(&errors).first()) {
+                (Some(error), _) => error.clone(),
+                (None, Some(first)) => first.message.clone(),
+                (None, None) => status.meaning().to_string(),
+            };
+            FailureRow {
+                name: row.display_name(),
+                location: locations
+                    .iter()
+                    .find(|location| location.id == row.location_id)
+                    .map(|location| location.name.clone())
+                    .unwrap_or_default(),
+                received: show_time(row.received_at, &company.time_zone),
+                status: status.as_str(),
+                status_label: status.label(),
+                reason,
+                id: row.id,
+            }
+        })
+        .collect();
+    let chart = daily_chart(
+        &format!("chart-{}", company.slug),
+        &format!(
+            "Leads received per day at {}, last {CHART_DAYS} days",
+            company.name
+        ),
+        &chart_days(conn, scope, &company, now)?,
+    );
+    Ok(CompanySummary {
+        has_locations: locations
+            .iter()
+            .any(|location| location.status() != LocationStatus::Deleted),
+        day_total,
+        week_total,
+        rows,
+        chart,
+        failures,
+        attention,
+        company,
+    })
+}
+
+fn per_location(counts: Vec<(String, String, i64)>) -> HashMap<String, WindowCounts> {
+    let mut by_location: HashMap<String, WindowCounts> = HashMap::new();
+    for (location_id, status, count) in counts {
+        let entry = by_location.entry(location_id).or_default();
+        entry.count(LeadStatus::parse(&status), count);
+    }
+    by_location
+}
+
+fn chart_days(
+    conn: &mut DbConn,
+    scope: &CompanyScope,
+    company: &Company,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Vec<DayCounts>> {
+    let today = today_in(&company.time_zone, now);
+    (0..CHART_DAYS)
+        .rev()
+        .map(|back| {
+            let date = today - Duration::days(back);
+            let next = date + Duration::days(1);
+            let counts = queries::count_received_between(
+                conn,
+                scope,
+                &company.id,
+                start_of_day(date, &company.time_zone),
+                start_of_day(next, &company.time_zone),
+            )?;
+            let mut day = DayCounts {
+                date,
+                delivered: 0,
+                failed: 0,
+                other: 0,
+            };
+            for (status, count) in counts {
+                match LeadStatus::parse(&status) {
+                    Some(LeadStatus::Delivered) => day.delivered += count,
+                    Some(LeadStatus::Failed | LeadStatus::Rejected) | None => day.failed += count,
+                    Some(_) => day.other += count,
+                }
+            }
+            Ok(day)
+        })
+        .collect()
+}
+
+/// Why a live location needs someone, if it does.
+fn needs_attention(
+    conn: &mut DbConn,
+    scope: &CompanyScope,
+    company: &Company,
+    location: &Location,
+    week: &WindowCounts,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Vec<AttentionRow>> {
+    let mut problems = Vec::new();
+    let row = |problem: String, action: &'static str| AttentionRow {
+        location_id: location.id.clone(),
+        location: location.name.clone(),
+        problem,
+        action,
+    };
+    match location.key_status.as_str() {
+        "rejected" => problems.push(row(
+            "AccuLynx rejected its API key, so its leads are held.".to_string(),
+            "Save a new key on the location page; held leads are then sent automatically.",
+        )),
+        "missing" => problems.push(row(
+            "It has no AccuLynx API key yet, so its leads are held.".to_string(),
+            "Save the location's AccuLynx API key on the location page.",
+        )),
+        _ => {}
+    }
+    if location.status() == LocationStatus::Paused {
+        problems.push(row(
+            "It is paused: leads are received and held.".to_string(),
+            "Resume it on the location page when it should deliver again.",
+        ));
+    }
+    if week.received == 0 {
+        let last = queries::last_received(conn, scope, &company.id, &location.id)?;
+        let problem = match last {
+            Some(at) => format!(
+                "Nothing received for {} days (last lead {}).",
+                (now - at).num_days(),
+                show_time(at, &company.time_zone).local
+            ),
+            None if now - location.created_at >= Duration::days(7) => {
+                "It has never received a lead, in more than 7 days.".to_string()
+            }
+            None => "It has not received a lead yet.".to_string(),
+        };
+        problems.push(row(
+            problem,
+            "Check that its webhook URL is pasted in the ClientTether Action Plan and that the plan is running.",
+        ));
+    }
+    Ok(problems)
+}

@@ -1,0 +1,214 @@
+//! The lead page `GET /leads/{id}` and its two actions (SPEC §7, §8): `POST
+//! /leads/{id}/replay` (send a delivered or failed lead again; a delivered one only with
+//! `confirm=yes`) and `POST /leads/{id}/edit` (change the AccuLynx fields of a rejected or
+//! failed lead and send it). Both are for admins; both wake the delivery worker once the
+//! lead is back in the queue.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::audit::Actor;
+use crate::delivery::replay::{self, ReplayError};
+use crate::error::AppError;
+use crate::history::edit_form::{edit_fields, lead_from_form};
+use crate::history::lead_view::{LeadPage, lead_view};
+use crate::history::queries;
+use crate::history::timeline::timeline;
+use crate::http::extractors::CurrentUser;
+use crate::http::flash::{self, FlashKind};
+use crate::http::with_db;
+use crate::sandbox::ValidationErrors;
+use crate::sandbox::schema::FIELDS;
+use crate::startup::AppState;
+use crate::tenants::queries as tenants;
+
+/// `GET /leads/{id}`.
+pub async fn show_lead(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<LeadPage, AppError> {
+    lead_page(&user, &state, id.into_inner(), None).await
+}
+
+/// What an edit that AccuLynx would refuse leaves on the page.
+struct RefusedEdit {
+    values: Map<String, Value>,
+    errors: ValidationErrors,
+}
+
+async fn lead_page(
+    user: &CurrentUser,
+    state: &AppState,
+    id: String,
+    refused: Option<RefusedEdit>,
+) -> Result<LeadPage, AppError> {
+    let scope = user.scope();
+    let (lead, attempts, events, location, company) = with_db(&state.db, move |conn| {
+        let lead = queries::find_lead(conn, &scope, &id)?;
+        let attempts = queries::attempts_of(conn, &scope, &lead.id)?;
+        let events = queries::events_of(conn, &scope, &lead.id)?;
+        let location = tenants::find_location(conn, &scope, &lead.location_id)?;
+        let company = tenants::find_company(conn, &lead.company_id)?;
+        Ok((lead, attempts, events, location, company))
+    })
+    .await?;
+    let zone = company.time_zone.as_str();
+    let view = lead_view(
+        &lead,
+        (&company.slug, &company.name),
+        (&location.name, location.deleted_at.is_none()),
+        zone,
+    );
+    let can_manage = user.is_admin();
+    let (values, errors, edit_open) = match refused {
+        Some(refused) => (refused.values, refused.errors, true),
+        None => (
+            lead.mapped_body
+                .as_deref()
+                .and_then(|body| serde_json::from_str::<Value>(body).ok())
+                .and_then(|body| body.as_object().cloned())
+                .unwrap_or_default(),
+            ValidationErrors::new(),
+            view.status == "rejected",
+        ),
+    };
+    let known = |name: &String| FIELDS.iter().any(|spec| spec.name == name.as_str());
+    let edit_errors = errors
+        .iter()
+        .filter(|(field, _)| {
+            let mut chars = field.chars();
+            let camel: String = chars
+                .next()
+                .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+                .unwrap_or_default();
+            !known(&camel)
+        })
+        .flat_map(|(_, messages)| messages.clone())
+        .collect();
+    Ok(LeadPage {
+        chrome: user.chrome(),
+        timeline: timeline(&attempts, &events, lead.mapped_body.as_deref(), zone),
+        edit_fields: if view.editable && can_manage {
+            edit_fields(&values, &errors)
+        } else {
+            Vec::new()
+        },
+        edit_errors,
+        edit_open,
+        can_manage,
+        lead: view,
+    })
+}
+
+/// 404 unless the lead is in the user's scope, then 403 unless they are an admin.
+async fn check_access(user: &CurrentUser, state: &AppState, id: &str) -> Result<(), AppError> {
+    let scope = user.scope();
+    let id = id.to_string();
+    with_db(&state.db, move |conn| {
+        queries::find_lead(conn, &scope, &id)?;
+        Ok(())
+    })
+    .await?;
+    user.require_admin()
+}
+
+/// The replay form.
+#[derive(Debug, Deserialize)]
+pub struct ReplayForm {
+    /// `yes` to send a delivered lead again.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /leads/{id}/replay`.
+pub async fn replay_lead(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<ReplayForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    check_access(&user, &state, &id).await?;
+    let scope = user.scope();
+    let actor = Actor::user(&user);
+    let confirmed = form.confirm == "yes";
+    let lead_id = id.clone();
+    let outcome = with_db(&state.db, move |conn| {
+        Ok(replay::replay(conn, &scope, &actor, &lead_id, confirmed))
+    })
+    .await?;
+    let back = format!("/leads/{id}");
+    match outcome {
+        Ok(_) => {
+            state.wake_worker.notify_one();
+            Ok(flash::redirect_with(
+                &back,
+                FlashKind::Success,
+                "The lead is queued to be sent again; its new attempt appears below in a moment.",
+            ))
+        }
+        Err(err) => refusal(&back, err),
+    }
+}
+
+/// `POST /leads/{id}/edit`: the form has one field per AccuLynx field (camelCase names).
+pub async fn edit_lead(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    check_access(&user, &state, &id).await?;
+    let body = lead_from_form(&form.into_inner());
+    let scope = user.scope();
+    let actor = Actor::user(&user);
+    let lead_id = id.clone();
+    let new_body = Value::Object(body.clone());
+    let outcome = with_db(&state.db, move |conn| {
+        Ok(replay::edit_and_resend(
+            conn, &scope, &actor, &lead_id, new_body,
+        ))
+    })
+    .await?;
+    let back = format!("/leads/{id}");
+    match outcome {
+        Ok(_) => {
+            state.wake_worker.notify_one();
+            Ok(flash::redirect_with(
+                &back,
+                FlashKind::Success,
+                "Your changes are saved and the lead is queued to be sent; the original stays in its history below.",
+            ))
+        }
+        Err(ReplayError::Invalid(errors)) => {
+            let page = lead_page(
+                &user,
+                &state,
+                id,
+                Some(RefusedEdit {
+                    values: body,
+                    errors,
+                }),
+            )
+            .await?;
+            Ok(HttpResponse::UnprocessableEntity()
+                .content_type("text/html; charset=utf-8")
+                .body(page.render().map_err(anyhow::Error::from)?))
+        }
+        Err(err) => refusal(&back, err),
+    }
+}
+
+fn refusal(back: &str, err: ReplayError) -> Result<HttpResponse, AppError> {
+    match err {
+        ReplayError::NotFound => Err(AppError::NotFound),
+        ReplayError::Database(err) => Err(err.into()),
+        ReplayError::Refused(_) | ReplayError::NeedsConfirmation | ReplayError::Invalid(_) => Ok(
+            flash::redirect_with(back, FlashKind::Error, &err.to_string()),
+        ),
+    }
+}

@@ -1,0 +1,268 @@
+//! Lead lists (SPEC §8): `/locations/{id}/leads` and `/companies/{slug}/leads`, filtered by
+//! `status`, `q` (name, email or phone in any formatting), `from` / `to` (days in the
+//! company's time zone), newest first, 50 a page, paged by keyset (`before` = the last lead
+//! id of the previous page), with the count of each status under the same filter.
+
+use std::collections::HashMap;
+
+use actix_web::web;
+
+use crate::error::AppError;
+use crate::history::filter::{LeadQuery, ParsedQuery};
+use crate::history::model::{LeadRow, LeadStatus};
+use crate::history::pages::{LeadListPage, ListRow, StatusCount, thousands};
+use crate::history::queries;
+use crate::http::extractors::{CompanyScope, CurrentUser};
+use crate::http::time::show_time;
+use crate::http::with_db;
+use crate::startup::AppState;
+use crate::tenants::locations::scoped_location;
+use crate::tenants::model::Company;
+use crate::tenants::queries as tenants;
+
+/// Leads per page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// Whose leads a list shows.
+#[derive(Debug, Clone)]
+pub struct ListTarget {
+    /// The company.
+    pub company: Company,
+    /// One of its locations (id, name), or all of them.
+    pub location: Option<(String, String)>,
+}
+
+impl ListTarget {
+    /// The list's path: `/locations/{id}/leads` or `/companies/{slug}/leads`.
+    pub fn path(&self) -> String {
+        match &self.location {
+            Some((id, _)) => format!("/locations/{id}/leads"),
+            None => format!("/companies/{}/leads", self.company.slug),
+        }
+    }
+}
+
+/// The company (and location) named by a company's list path, in the user's scope.
+pub async fn company_target(
+    user: &CurrentUser,
+    state: &AppState,
+    slug: String,
+) -> Result<ListTarget, AppError> {
+    let scope = user.scope();
+    let company = with_db(&state.db, move |conn| {
+        Ok(tenants::find_company_by_slug(conn, &scope, &slug)?)
+    })
+    .await?;
+    Ok(ListTarget {
+        company,
+        location: None,
+    })
+}
+
+/// The location named by a location's list path, with its company, in the user's scope.
+pub async fn location_target(
+    user: &CurrentUser,
+    state: &AppState,
+    id: String,
+) -> Result<ListTarget, AppError> {
+    let (location, company) = scoped_location(user, state, id).await?;
+    Ok(ListTarget {
+        company,
+        location: Some((location.id, location.name)),
+    })
+}
+
+/// `GET /companies/{slug}/leads`.
+pub async fn list_company_leads(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<LeadQuery>,
+) -> Result<LeadListPage, AppError> {
+    let target = company_target(&user, &state, slug.into_inner()).await?;
+    show_list(user, &state, target, query.into_inner()).await
+}
+
+/// `GET /locations/{id}/leads`.
+pub async fn list_location_leads(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<LeadQuery>,
+) -> Result<LeadListPage, AppError> {
+    let target = location_target(&user, &state, id.into_inner()).await?;
+    show_list(user, &state, target, query.into_inner()).await
+}
+
+struct Found {
+    rows: Vec<LeadRow>,
+    counts: Vec<(String, i64)>,
+    location_names: HashMap<String, String>,
+    stale_cursor: bool,
+}
+
+async fn show_list(
+    user: CurrentUser,
+    state: &AppState,
+    target: ListTarget,
+    query: LeadQuery,
+) -> Result<LeadListPage, AppError> {
+    let ParsedQuery {
+        filter,
+        before,
+        mut problems,
+    } = query.parse(
+        &target.company.time_zone,
+        target.location.as_ref().map(|(id, _)| id.clone()),
+    );
+    let scope: CompanyScope = user.scope();
+    let company_id = target.company.id.clone();
+    let company_wide = target.location.is_none();
+    let found = with_db(&state.db, move |conn| {
+        let cursor = match &before {
+            Some(id) => queries::cursor_of(conn, &scope, &company_id, id)?,
+            None => None,
+        };
+        let rows = queries::list_leads(
+            conn,
+            &scope,
+            &company_id,
+            &filter,
+            cursor.as_ref(),
+            PAGE_SIZE + 1,
+        )?;
+        let counts = queries::count_by_status(conn, &scope, &company_id, &filter)?;
+        let location_names = if company_wide {
+            tenants::list_locations(conn, &company_id)?
+                .into_iter()
+                .map(|location| (location.id, location.name))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Ok(Found {
+            rows,
+            counts,
+            location_names,
+            stale_cursor: before.is_some() && cursor.is_none(),
+        })
+    })
+    .await?;
+    if found.stale_cursor {
+        problems.push(
+            "The page you asked for starts at a lead that is not in this list, so the newest leads are shown."
+                .to_string(),
+        );
+    }
+    let path = target.path();
+    let zone = target.company.time_zone.clone();
+    let mut rows = found.rows;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let older_href = more.then(|| rows.last()).flatten().map(|last| {
+        LeadQuery {
+            before: Some(last.id.clone()),
+            ..query.clone()
+        }
+        .href(&path)
+    });
+    let first_page = LeadQuery {
+        before: None,
+        ..query.clone()
+    };
+    let newest_href = (query.before.is_some()).then(|| first_page.href(&path));
+    let status_now = filter_status(&query);
+    let counts = status_counts(&found.counts, &first_page, &path, status_now);
+    let rows = rows
+        .into_iter()
+        .map(|row| list_row(row, &zone, &found.location_names))
+        .collect();
+    Ok(LeadListPage {
+        chrome: user.chrome(),
+        csv_href: first_page.href(&format!("{path}.csv")),
+        show_location: target.location.is_none(),
+        q: query.q.clone().unwrap_or_default(),
+        from: query.from.clone().unwrap_or_default(),
+        to: query.to.clone().unwrap_or_default(),
+        status: status_now
+            .map(LeadStatus::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        filtered: query.is_filtered(),
+        company: target.company,
+        location: target.location,
+        path,
+        counts,
+        rows,
+        older_href,
+        newest_href,
+        problems,
+        time_zone: zone,
+    })
+}
+
+fn filter_status(query: &LeadQuery) -> Option<LeadStatus> {
+    query.status.as_deref().and_then(LeadStatus::parse)
+}
+
+/// "All" and each status, with their counts under the rest of the filter.
+fn status_counts(
+    counts: &[(String, i64)],
+    query: &LeadQuery,
+    path: &str,
+    current: Option<LeadStatus>,
+) -> Vec<StatusCount> {
+    let count_of = |status: LeadStatus| {
+        counts
+            .iter()
+            .filter(|(code, _)| code == status.as_str())
+            .map(|(_, count)| *count)
+            .sum::<i64>()
+    };
+    let total: i64 = counts.iter().map(|(_, count)| count).sum();
+    let all = StatusCount {
+        code: "",
+        label: "All",
+        count: thousands(total),
+        href: LeadQuery {
+            status: None,
+            ..query.clone()
+        }
+        .href(path),
+        current: current.is_none(),
+    };
+    std::iter::once(all)
+        .chain(LeadStatus::ALL.into_iter().map(|status| {
+            StatusCount {
+                code: status.as_str(),
+                label: status.label(),
+                count: thousands(count_of(status)),
+                href: LeadQuery {
+                    status: Some(status.as_str().to_string()),
+                    ..query.clone()
+                }
+                .href(path),
+                current: current == Some(status),
+            }
+        }))
+        .collect()
+}
+
+fn list_row(row: LeadRow, zone: &str, location_names: &HashMap<String, String>) -> ListRow {
+    let status = row.status();
+    ListRow {
+        name: row.display_name(),
+        received: show_time(row.received_at, zone),
+        location: location_names
+            .get(&row.location_id)
+            .cloned()
+            .unwrap_or_default(),
+        status: status.as_str(),
+        status_label: status.label(),
+        attempts: row.attempts,
+        email: row.email.unwrap_or_default(),
+        phone: row.phone.unwrap_or_default(),
+        last_error: row.last_error.unwrap_or_default(),
+        id: row.id,
+    }
+}
