@@ -48,6 +48,8 @@ pub struct AppState {
     pub url_signer: UrlSigner,
     /// Talks to AccuLynx (or the sandbox).
     pub acculynx: AccuLynxClient,
+    /// The per-location intake rate.
+    pub intake_limiter: Arc<crate::intake::limits::IntakeLimiter>,
     /// Locations as the webhook needs them; invalidate an entry after changing a location.
     pub intake_locations: Arc<crate::intake::cache::LocationCache>,
     /// The group-commit writer every hot write path goes through.
@@ -104,6 +106,9 @@ impl Application {
         };
         let state = AppState {
             intake_locations: Arc::new(crate::intake::cache::LocationCache::default()),
+            intake_limiter: Arc::new(crate::intake::limits::IntakeLimiter::new(
+                settings.intake_rate,
+            )),
             writer,
             db,
             secure_cookies: public_url.scheme() == "https",

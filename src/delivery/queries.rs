@@ -51,7 +51,7 @@ pub struct ClaimedLead {
 }
 
 const CLAIM_COLUMNS: &str =
-    "id, location_id, company_id, received_at, mapped_body, attempts, retry_step";
+    "id, location_id, company_id, received_at, queued_at, mapped_body, attempts, retry_step";
 
 /// Claims up to `limit` due leads for `owner` until `lease_until`.
 pub fn claim_due(

@@ -16,6 +16,7 @@ pub mod body;
 pub mod cache;
 mod draft;
 mod json_body;
+pub mod limits;
 pub mod mapping;
 pub mod names;
 pub mod normalize;

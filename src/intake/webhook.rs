@@ -2,20 +2,29 @@
 //!
 //! The token is checked before anything else, in constant time and without touching the
 //! database, so random or tampered URLs cost nothing and learn nothing: they answer the
-//! same 404 as an unknown location. Answers are JSON. Lead intake itself is not built yet:
-//! an authentic URL of a live location answers 501 for now.
+//! same 404 as an unknown location. Answers are JSON (SPEC §6): 202 queued or held, 200
+//! duplicate, 422 rejected, and 400/405/410/413/415/429 with an `error` and a `message` that
+//! tells the sender what was wrong. Every accepted lead is committed before the answer.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::OptionalExtension;
 use serde_json::json;
 
 use crate::http::extractors::CompanyScope;
 use crate::http::with_db;
+use crate::intake::body::{BodyError, parse_body_with_files};
+use crate::intake::cache::CachedLocation;
+use crate::intake::mapping::MappedLead;
+use crate::intake::queries::{self, NewLead};
+use crate::intake::store::{Received, new_lead};
 use crate::startup::AppState;
 use crate::tenants::model::{Location, LocationStatus};
-use crate::tenants::queries;
+use crate::tenants::queries as queries_tenants;
 
 /// What a webhook URL leads to, once its token is authentic.
 #[derive(Debug, Clone)]
@@ -42,48 +51,176 @@ pub fn target_of(location: Option<Location>, version: i32) -> HookTarget {
     }
 }
 
-/// `POST /hooks/{location_id}/{token}`.
+/// Largest body accepted (SPEC §6).
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// `POST /hooks/{location_id}/{token}`: verify the URL, check the rate, read and map the
+/// body, store the lead (committed before answering), wake the worker, answer.
 pub async fn receive_webhook(
+    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
+    payload: web::Payload,
 ) -> HttpResponse {
     let (location_id, token) = path.into_inner();
     // Before any database read (SPEC §5).
     let Some(version) = state.url_signer.verify(&location_id, &token) else {
         return not_found();
     };
-    let lookup = location_id.clone();
-    let found = with_db(&state.db, move |conn| {
-        Ok(queries::find_location(conn, &CompanyScope::All, &lookup).optional()?)
-    })
-    .await;
-    let location = match found {
+    let location = match live_location(&state, &location_id, version).await {
         Ok(location) => location,
+        Err(answer) => return answer,
+    };
+    if let Err(wait) = state.intake_limiter.check(&location_id) {
+        return too_many_requests(wait);
+    }
+    let body = match read_body(payload).await {
+        Ok(body) => body,
+        Err(answer) => return answer,
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
+    let parsed = match parse_body_with_files(content_type.as_deref(), body.clone()).await {
+        Ok(parsed) => parsed,
         Err(err) => {
-            tracing::error!(location_id = %location_id, error = ?err, "webhook: cannot read the location");
+            let (status, code) = match err {
+                BodyError::UnsupportedMediaType(_) => {
+                    (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+                }
+                BodyError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            };
+            return json_error(status, code, err.message());
+        }
+    };
+    let mapped = location.mapping.map_body(&parsed);
+    let received = Received {
+        content_type: content_type.as_deref().unwrap_or(""),
+        headers: req.headers(),
+        peer: req.peer_addr().map(|addr| addr.ip().to_string()),
+        body: &body,
+    };
+    let lead = new_lead(&location, &received, &mapped);
+    let window = location.mapping.dedupe_window_hours();
+    let stored = state
+        .writer
+        .run(move |conn| queries::store(conn, lead, window))
+        .await;
+    let lead = match stored {
+        Ok(lead) => lead,
+        Err(err) => {
+            tracing::error!(location_id = %location_id, error = %err, "webhook: the lead could not be stored");
             return json_error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
-                "leadrelay cannot reach its database right now; send the lead again later.",
+                "leadrelay could not store the lead right now; send it again later.",
             );
         }
     };
-    match target_of(location, version) {
-        HookTarget::NotFound => not_found(),
-        HookTarget::Deleted => json_error(
+    if lead.status == "queued" {
+        state.wake_worker.notify_one();
+    }
+    tracing::info!(lead_id = %lead.id, location_id = %location_id, status = %lead.status, "lead received");
+    answer(&lead, &mapped)
+}
+
+/// The location of an authentic URL, from the cache or the database; or the answer to give.
+async fn live_location(
+    state: &AppState,
+    location_id: &str,
+    version: i32,
+) -> Result<Arc<CachedLocation>, HttpResponse> {
+    let cached = match state.intake_locations.get(location_id) {
+        Some(cached) => Some(cached),
+        None => {
+            let lookup = location_id.to_string();
+            let found = with_db(&state.db, move |conn| {
+                Ok(queries_tenants::find_location(conn, &CompanyScope::All, &lookup).optional()?)
+            })
+            .await;
+            match found {
+                Ok(location) => location.map(|location| state.intake_locations.insert(location)),
+                Err(err) => {
+                    tracing::error!(location_id = %location_id, error = ?err, "webhook: cannot read the location");
+                    return Err(json_error(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "leadrelay cannot reach its database right now; send the lead again later.",
+                    ));
+                }
+            }
+        }
+    };
+    match target_of(cached.as_ref().map(|c| c.location.clone()), version) {
+        HookTarget::NotFound => Err(not_found()),
+        HookTarget::Deleted => Err(json_error(
             StatusCode::GONE,
             "gone",
             "This location was deleted; its webhook URL no longer accepts leads.",
-        ),
-        HookTarget::Live(location) => {
-            tracing::info!(location_id = %location.id, "webhook: authentic request; lead intake is not available yet");
-            json_error(
-                StatusCode::NOT_IMPLEMENTED,
-                "not_implemented",
-                "This webhook URL is valid, but this version of leadrelay does not accept leads yet.",
-            )
-        }
+        )),
+        HookTarget::Live(_) => cached.ok_or_else(not_found),
     }
+}
+
+/// Reads at most [`MAX_BODY`] bytes; a larger body is refused without reading it all.
+async fn read_body(mut payload: web::Payload) -> Result<web::Bytes, HttpResponse> {
+    use futures_util::StreamExt;
+    let too_large = || {
+        json_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "The body is larger than 64 KiB; send only the contact's fields.",
+        )
+    };
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|err| match err {
+            actix_web::error::PayloadError::Overflow => too_large(),
+            other => json_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                &format!("The body could not be read: {other}."),
+            ),
+        })?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// SPEC §6 answers.
+fn answer(lead: &NewLead, mapped: &MappedLead) -> HttpResponse {
+    match lead.status.as_str() {
+        "duplicate" => HttpResponse::Ok().json(json!({
+            "lead_id": lead.id,
+            "status": "duplicate",
+            "duplicate_of": lead.duplicate_of,
+        })),
+        "rejected" => HttpResponse::UnprocessableEntity().json(json!({
+            "lead_id": lead.id,
+            "status": "rejected",
+            "errors": mapped.errors,
+        })),
+        status => HttpResponse::Accepted().json(json!({"lead_id": lead.id, "status": status})),
+    }
+}
+
+/// 429 with `Retry-After` in whole seconds.
+fn too_many_requests(wait: Duration) -> HttpResponse {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = json_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_requests",
+        &format!("Too many leads for this location at once; send this one again in {seconds} s."),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&seconds.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// Any other method on a webhook URL.

@@ -26,6 +26,7 @@ mod history_replay;
 mod history_scale;
 mod history_screenshots;
 mod hooks;
+mod intake;
 mod location_cli;
 mod master_key_rotation;
 mod migrations;
