@@ -102,7 +102,17 @@ async fn no_key_and_no_token_appears_in_logs_output_or_pages() {
         ("viewer", &viewer),
         ("platform", &platform),
     ] {
-        for (path, html) in every_page(session, &world.a.slug, &id, &world.a.viewer.id).await {
+        let lead_id: Option<String> = {
+            use diesel::prelude::*;
+            leadrelay::db::schema::leads::table
+                .select(leadrelay::db::schema::leads::id)
+                .first(&mut *app.conn())
+                .ok()
+        };
+        let lead_id = lead_id.as_deref();
+        for (path, html) in
+            every_page(session, &world.a.slug, &id, &world.a.viewer.id, lead_id).await
+        {
             for key in keys {
                 assert!(!html.contains(key.as_str()), "{who}: a key on {path}");
             }
@@ -157,6 +167,7 @@ async fn every_page(
     slug: &str,
     location_id: &str,
     user_id: &str,
+    lead_id: Option<&str>,
 ) -> Vec<(String, String)> {
     let mut pages = Vec::new();
     for route in ROUTES
@@ -165,6 +176,11 @@ async fn every_page(
     {
         let id = if route.path.starts_with("/users/") {
             user_id
+        } else if route.path.starts_with("/leads/") {
+            match lead_id {
+                Some(id) => id,
+                None => continue,
+            }
         } else {
             location_id
         };
