@@ -71,7 +71,7 @@ pub enum Command {
 /// `leadrelay bench`
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Which benchmarks: delivery (more to come); all of them when left out.
+    /// Which benchmarks: intake, delivery; all of them when left out.
     #[arg(value_name = "NAME")]
     pub which: Vec<String>,
     /// Leads per benchmark.
@@ -80,6 +80,9 @@ pub struct BenchArgs {
     /// Deliveries in flight.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
+    /// Concurrent webhook senders (intake).
+    #[arg(long, default_value_t = 64)]
+    pub senders: usize,
     /// Also run on PostgreSQL: a server URL where a throw-away database may be created,
     /// e.g. postgres://postgres@127.0.0.1:5432/postgres.
     #[arg(long, value_name = "URL")]

@@ -244,6 +244,10 @@ async fn bench(args: leadrelay::cli::BenchArgs) -> anyhow::Result<()> {
         .chain(args.postgres.as_deref().map(Some))
         .collect();
     for database in databases {
+        if wants("intake") {
+            let report = leadrelay::bench::intake::run(args.leads, args.senders, database).await?;
+            println!("{}", report.markdown());
+        }
         if wants("delivery") {
             let report =
                 leadrelay::bench::delivery::run(args.leads, args.concurrency, database).await?;

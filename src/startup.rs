@@ -20,7 +20,6 @@ use crate::db::{Backend, DbPool, pool};
 use crate::delivery::acculynx::AccuLynxClient;
 use crate::delivery::limits::DeliveryLimits;
 use crate::delivery::schedule::RetrySchedule;
-use crate::delivery::send;
 use crate::delivery::worker::{self, WorkerDeps, WorkerHandle};
 use crate::http::security_headers::security_headers;
 use crate::http::{self, csrf, flash};
@@ -220,8 +219,7 @@ pub fn start_worker(
         writer: writer.clone(),
         backend,
         secret_box: SecretBox::new(master_key),
-        http: send::http_client(settings.delivery_timeout)?,
-        base_url: settings.acculynx_base_url.clone(),
+        acculynx: crate::delivery::acculynx::AccuLynxClient::from_settings(settings)?,
         limits,
         schedule: RetrySchedule::new(settings.retry_schedule.clone()),
         concurrency: settings.delivery_concurrency,

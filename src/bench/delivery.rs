@@ -57,7 +57,10 @@ pub async fn run(
         "127.0.0.1:0".parse()?,
     )
     .await?;
-    let http = crate::delivery::send::http_client(Duration::from_secs(15))?;
+    crate::delivery::acculynx::install_tls_provider();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()?;
     let baseline = baseline(&http, &sandbox.url(), leads, concurrency).await?;
     sandbox.clear();
 

@@ -3,4 +3,5 @@
 //! machines can be compared by their ratio. Results are printed as Markdown.
 
 pub mod delivery;
+pub mod intake;
 pub mod support;

@@ -145,10 +145,13 @@ pub struct DeliveryLocation {
     pub key_status: String,
 }
 
-/// Loads a location for delivery.
-pub fn delivery_location(conn: &mut DbConn, location_id: &str) -> QueryResult<DeliveryLocation> {
+/// Loads the locations of a batch of claimed leads, in one query.
+pub fn delivery_locations(
+    conn: &mut DbConn,
+    location_ids: &[String],
+) -> QueryResult<Vec<DeliveryLocation>> {
     locations::table
-        .find(location_id)
+        .filter(locations::id.eq_any(location_ids))
         .select((
             locations::id,
             locations::name,
@@ -156,7 +159,7 @@ pub fn delivery_location(conn: &mut DbConn, location_id: &str) -> QueryResult<De
             locations::acculynx_key,
             locations::key_status,
         ))
-        .first(conn)
+        .load(conn)
 }
 
 /// A new lead state after an attempt, or without one (held before sending).
@@ -223,32 +226,29 @@ pub fn record(
     let mine = leads::table
         .find(lead_id)
         .filter(leads::lease_owner.eq(owner));
-    let changed = diesel::update(mine)
-        .set((
-            leads::status.eq(update.status),
-            leads::retry_step.eq(update.retry_step),
-            leads::next_attempt_at.eq(update.next_attempt_at),
-            leads::last_error.eq(update.last_error.as_deref()),
-            leads::lease_owner.eq(None::<String>),
-            leads::lease_until.eq(None::<NaiveDateTime>),
-            leads::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    let state = (
+        leads::status.eq(update.status),
+        leads::retry_step.eq(update.retry_step),
+        leads::next_attempt_at.eq(update.next_attempt_at),
+        leads::last_error.eq(update.last_error.as_deref()),
+        leads::lease_owner.eq(None::<String>),
+        leads::lease_until.eq(None::<NaiveDateTime>),
+        leads::updated_at.eq(at),
+    );
+    let counted = (
+        leads::attempts.eq(leads::attempts + 1),
+        leads::last_http_status.eq(update.last_http_status),
+    );
+    // One statement per outcome: this is the hot path of every delivery.
+    let changed = match (update.counts_attempt, update.status == status::DELIVERED) {
+        (true, true) => diesel::update(mine)
+            .set((state, counted, leads::delivered_at.eq(Some(at))))
+            .execute(conn)?,
+        (true, false) => diesel::update(mine).set((state, counted)).execute(conn)?,
+        (false, _) => diesel::update(mine).set(state).execute(conn)?,
+    };
     if changed == 0 {
         return Ok(false);
-    }
-    if update.counts_attempt {
-        diesel::update(leads::table.find(lead_id))
-            .set((
-                leads::attempts.eq(leads::attempts + 1),
-                leads::last_http_status.eq(update.last_http_status),
-            ))
-            .execute(conn)?;
-    }
-    if update.status == status::DELIVERED {
-        diesel::update(leads::table.find(lead_id))
-            .set(leads::delivered_at.eq(Some(at)))
-            .execute(conn)?;
     }
     Ok(true)
 }

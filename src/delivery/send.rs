@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
 
 use crate::crypto::secret_box::AccuLynxKey;
+use crate::delivery::acculynx::AccuLynxClient;
 use crate::delivery::classify::{Verdict, classify_network_error, classify_response};
 
 /// At most this much of a response body is kept (SPEC §7).
@@ -43,19 +44,15 @@ pub struct Attempt {
     pub verdict: Verdict,
 }
 
+/// The lead endpoint (SPEC §7).
+pub const LEADS_PATH: &str = "/api/v1/leads";
+
 /// Posts a lead body (JSON text) with this key.
-pub async fn post_lead(
-    http: &reqwest::Client,
-    base_url: &url::Url,
-    key: &AccuLynxKey,
-    body: String,
-) -> Attempt {
+pub async fn post_lead(acculynx: &AccuLynxClient, key: &AccuLynxKey, body: String) -> Attempt {
     let started_at = crate::accounts::queries::now();
     let clock = Instant::now();
-    let url = format!("{}/api/v1/leads", base_url.as_str().trim_end_matches('/'));
-    let sent = http
-        .post(url)
-        .bearer_auth(key.expose())
+    let sent = acculynx
+        .request(reqwest::Method::POST, LEADS_PATH, key)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body(body)
         .send()
@@ -138,18 +135,4 @@ fn without_url(err: &reqwest::Error) -> String {
     } else {
         format!("{kind}: {}", parts.join(": "))
     }
-}
-
-/// The HTTP client for AccuLynx: rustls with the ring provider, the delivery timeout, and a
-/// `User-Agent` naming this product and version.
-pub fn http_client(timeout: std::time::Duration) -> anyhow::Result<reqwest::Client> {
-    // Installing twice is refused harmlessly; the first provider stays.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout.min(std::time::Duration::from_secs(10)))
-        .user_agent(concat!("leadrelay/", env!("CARGO_PKG_VERSION")))
-        .pool_max_idle_per_host(64)
-        .build()
-        .map_err(|err| anyhow::anyhow!("could not build the HTTP client: {err}"))
 }

@@ -8,6 +8,7 @@
 //! ended (on SQLite, the next start releases them). On shutdown it stops claiming, gives
 //! back leads it has not sent yet, and waits for requests in flight.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,7 @@ use crate::audit::{self, Action, Actor};
 use crate::crypto::secret_box::{AccuLynxKey, SecretBox};
 use crate::db::group_commit::GroupCommit;
 use crate::db::{Backend, DbPool};
+use crate::delivery::acculynx::AccuLynxClient;
 use crate::delivery::classify::Verdict;
 use crate::delivery::limits::DeliveryLimits;
 use crate::delivery::queries::{
@@ -40,10 +42,8 @@ pub struct WorkerDeps {
     pub backend: Backend,
     /// Opens location keys.
     pub secret_box: SecretBox,
-    /// HTTP client (timeout set).
-    pub http: reqwest::Client,
-    /// AccuLynx base URL.
-    pub base_url: url::Url,
+    /// The AccuLynx client (timeout set).
+    pub acculynx: AccuLynxClient,
     /// Rate limits of this process.
     pub limits: Arc<DeliveryLimits>,
     /// Retry schedule.
@@ -110,13 +110,20 @@ async fn run(ctx: Arc<Context>) {
             Err(err) => tracing::error!(error = %err, "could not release old leases"),
         }
     }
-    let slots = Arc::new(Semaphore::new(ctx.deps.concurrency.max(1)));
+    let concurrency = ctx.deps.concurrency.max(1);
+    // Claimed leads waiting to be sent, or being sent: at most `concurrency`.
+    let sending = Arc::new(Semaphore::new(concurrency));
+    // Results waiting for the writer: more, so commits batch many results together.
+    let recording = Arc::new(Semaphore::new(concurrency * 4));
+    // Claim in batches of at least a quarter of the concurrency (fewer claims under load).
+    let min_batch = (concurrency / 4).max(1);
+    let room = Arc::new(Notify::new());
     while !ctx.shutdown.is_cancelled() {
-        let free = slots.available_permits();
-        if free == 0 {
+        let free = sending.available_permits();
+        if free < min_batch.min(concurrency) || free == 0 {
             tokio::select! {
                 () = ctx.shutdown.cancelled() => break,
-                permit = slots.clone().acquire_owned() => { drop(permit); continue; }
+                () = room.notified() => continue,
             }
         }
         let owner = ctx.owner.clone();
@@ -130,11 +137,25 @@ async fn run(ctx: Arc<Context>) {
         match claimed {
             Ok(leads) if leads.is_empty() => idle(&ctx).await,
             Ok(leads) => {
+                let locations = match locations_of(&ctx, &leads).await {
+                    Ok(locations) => locations,
+                    Err(err) => {
+                        // The leases run out and the leads are claimed again.
+                        tracing::error!(error = %format!("{err:#}"), "could not read the locations of claimed leads");
+                        continue;
+                    }
+                };
                 for lead in leads {
-                    let Ok(permit) = slots.clone().acquire_owned().await else {
+                    let Ok(slot) = sending.clone().acquire_owned().await else {
                         break;
                     };
-                    tokio::spawn(deliver(ctx.clone(), lead, permit));
+                    let location = locations.get(&lead.location_id).cloned();
+                    let slots = Slots {
+                        sending: slot,
+                        recording: recording.clone(),
+                        room: room.clone(),
+                    };
+                    tokio::spawn(deliver(ctx.clone(), lead, location, slots));
                 }
             }
             Err(err) => {
@@ -146,10 +167,38 @@ async fn run(ctx: Arc<Context>) {
             }
         }
     }
-    // Wait for deliveries in flight (each bounded by the request timeout).
-    let total = u32::try_from(ctx.deps.concurrency.max(1)).unwrap_or(u32::MAX);
-    let _ = slots.acquire_many(total).await;
+    // Wait for deliveries in flight (each bounded by the request timeout) and their results.
+    let total = u32::try_from(concurrency).unwrap_or(u32::MAX);
+    let _ = sending.acquire_many(total).await;
+    let _ = recording.acquire_many(total.saturating_mul(4)).await;
     tracing::info!(owner = %ctx.owner, "delivery worker stopped");
+}
+
+/// A delivery's places: one among those sending, then one among those recording.
+struct Slots {
+    sending: OwnedSemaphorePermit,
+    recording: Arc<Semaphore>,
+    room: Arc<Notify>,
+}
+
+/// The locations of a batch of claimed leads, read once for the batch.
+async fn locations_of(
+    ctx: &Context,
+    leads: &[ClaimedLead],
+) -> anyhow::Result<HashMap<String, Arc<DeliveryLocation>>> {
+    let mut ids: Vec<String> = leads.iter().map(|lead| lead.location_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let pool = ctx.deps.pool.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get()?;
+        Ok::<_, anyhow::Error>(queries::delivery_locations(&mut conn, &ids)?)
+    })
+    .await??;
+    Ok(found
+        .into_iter()
+        .map(|location| (location.id.clone(), Arc::new(location)))
+        .collect())
 }
 
 /// Sleeps until woken, until the next lead falls due, or for the poll interval.
@@ -177,41 +226,59 @@ async fn idle(ctx: &Context) {
     }
 }
 
-async fn deliver(ctx: Arc<Context>, lead: ClaimedLead, _slot: OwnedSemaphorePermit) {
+async fn deliver(
+    ctx: Arc<Context>,
+    lead: ClaimedLead,
+    location: Option<Arc<DeliveryLocation>>,
+    slots: Slots,
+) {
     let lead_id = lead.id.clone();
-    if let Err(err) = deliver_one(&ctx, lead).await {
+    if let Err(err) = deliver_one(&ctx, lead, location, slots).await {
         // The lease will expire and the lead be claimed again: at-least-once.
         tracing::error!(lead_id = %lead_id, error = %format!("{err:#}"), "recording a delivery failed");
     }
 }
 
-async fn deliver_one(ctx: &Context, lead: ClaimedLead) -> anyhow::Result<()> {
-    let pool = ctx.deps.pool.clone();
-    let location_id = lead.location_id.clone();
-    let location = tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get()?;
-        Ok::<_, anyhow::Error>(queries::delivery_location(&mut conn, &location_id)?)
-    })
-    .await??;
-    let key = match usable_key(ctx, &location) {
-        Ok(key) => key,
-        Err(Hold::Hold(reason)) => {
-            return finish(ctx, &lead, None, held(&lead, reason), None).await;
-        }
-        Err(Hold::Fail(reason)) => {
-            return finish(ctx, &lead, None, failed(&lead, reason, false, None), None).await;
-        }
+async fn deliver_one(
+    ctx: &Context,
+    lead: ClaimedLead,
+    location: Option<Arc<DeliveryLocation>>,
+    slots: Slots,
+) -> anyhow::Result<()> {
+    let Some(location) = location else {
+        anyhow::bail!(
+            "the location {} of lead {} is missing",
+            lead.location_id,
+            lead.id
+        );
     };
-    let Some(body) = lead.mapped_body.clone() else {
-        let reason = "The lead's payload was purged before it could be sent.".to_string();
-        return finish(ctx, &lead, None, failed(&lead, reason, false, None), None).await;
+    let prepared = match usable_key(ctx, &location) {
+        Err(Hold::Hold(reason)) => Err(held(&lead, reason)),
+        Err(Hold::Fail(reason)) => Err(failed(&lead, reason, false, None)),
+        Ok(key) => match lead.mapped_body.clone() {
+            Some(body) => Ok((key, body)),
+            None => Err(failed(
+                &lead,
+                "The lead's payload was purged before it could be sent.".to_string(),
+                false,
+                None,
+            )),
+        },
+    };
+    let (key, body) = match prepared {
+        Ok(ready) => ready,
+        Err(update) => {
+            let slots = slots.into_recording().await;
+            return finish(ctx, &lead, None, update, None, slots).await;
+        }
     };
     let key_id = crate::crypto::sha256_hex(key.expose().as_bytes());
     tokio::select! {
         () = ctx.shutdown.cancelled() => return give_back(ctx, &lead).await,
         () = ctx.deps.limits.acquire(&key_id) => {},
     }
-    let attempt = post_lead(&ctx.deps.http, &ctx.deps.base_url, &key, body.clone()).await;
+    let attempt = post_lead(&ctx.deps.acculynx, &key, body.clone()).await;
+    let slots = slots.into_recording().await;
     if let Verdict::RateLimited(wait, _) = &attempt.verdict {
         ctx.deps.limits.pause(&key_id, Instant::now() + *wait);
     }
@@ -226,10 +293,20 @@ async fn deliver_one(ctx: &Context, lead: ClaimedLead) -> anyhow::Result<()> {
         "delivery attempt"
     );
     let rejected = match &attempt.verdict {
-        Verdict::KeyRejected(message) => Some((message.clone(), location)),
+        Verdict::KeyRejected(message) => Some((message.clone(), (*location).clone())),
         _ => None,
     };
-    finish(ctx, &lead, Some(row), update, rejected).await
+    finish(ctx, &lead, Some(row), update, rejected, slots).await
+}
+
+impl Slots {
+    /// Leaves the senders (making room for another claim) for the recorders.
+    async fn into_recording(self) -> Option<OwnedSemaphorePermit> {
+        let recording = self.recording.acquire_owned().await.ok();
+        drop(self.sending);
+        self.room.notify_one();
+        recording
+    }
 }
 
 enum Hold {
@@ -396,6 +473,7 @@ async fn finish(
     attempt: Option<NewAttempt>,
     update: LeadUpdate,
     rejected_key: Option<(String, DeliveryLocation)>,
+    _recording: Option<OwnedSemaphorePermit>,
 ) -> anyhow::Result<()> {
     let (lead_id, company_id, owner) =
         (lead.id.clone(), lead.company_id.clone(), ctx.owner.clone());

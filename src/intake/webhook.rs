@@ -26,28 +26,20 @@ use crate::startup::AppState;
 use crate::tenants::model::{Location, LocationStatus};
 use crate::tenants::queries as queries_tenants;
 
-/// What a webhook URL leads to, once its token is authentic.
-#[derive(Debug, Clone)]
-pub enum HookTarget {
-    /// A live location whose current (or in-grace previous) URL this is.
-    Live(Box<Location>),
-    /// The location was deleted: its URL no longer works (410).
+/// What an authentic token's `version` of an existing location leads to.
+enum Target {
+    Live,
     Deleted,
-    /// No such location, or a URL version no longer valid (404).
     NotFound,
 }
 
-/// Decides what an authentic token's `version` of `location` (if found) leads to.
-pub fn target_of(location: Option<Location>, version: i32) -> HookTarget {
-    match location {
-        None => HookTarget::NotFound,
-        Some(location) if location.status() == LocationStatus::Deleted => HookTarget::Deleted,
-        Some(location)
-            if location.accepts_url_version(version, crate::accounts::queries::now()) =>
-        {
-            HookTarget::Live(Box::new(location))
-        }
-        Some(_) => HookTarget::NotFound,
+fn target_kind(location: &Location, version: i32) -> Target {
+    if location.status() == LocationStatus::Deleted {
+        Target::Deleted
+    } else if location.accepts_url_version(version, crate::accounts::queries::now()) {
+        Target::Live
+    } else {
+        Target::NotFound
     }
 }
 
@@ -153,14 +145,17 @@ async fn live_location(
             }
         }
     };
-    match target_of(cached.as_ref().map(|c| c.location.clone()), version) {
-        HookTarget::NotFound => Err(not_found()),
-        HookTarget::Deleted => Err(json_error(
+    let Some(cached) = cached else {
+        return Err(not_found());
+    };
+    match target_kind(&cached.location, version) {
+        Target::NotFound => Err(not_found()),
+        Target::Deleted => Err(json_error(
             StatusCode::GONE,
             "gone",
             "This location was deleted; its webhook URL no longer accepts leads.",
         )),
-        HookTarget::Live(_) => cached.ok_or_else(not_found),
+        Target::Live => Ok(cached),
     }
 }
 
