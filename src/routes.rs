@@ -87,6 +87,9 @@ route_table! {
     Company post "/locations/{id}/key" => tenants::keys::save_location_key,
     Company post "/locations/{id}/key/test" => tenants::keys::test_location_key,
     Company post "/locations/{id}/rotate-url" => tenants::webhook_urls::rotate_url,
+    Company get "/locations/{id}/mapping" => intake::mapping_page::show_mapping,
+    Company post "/locations/{id}/mapping" => intake::mapping_page::update_mapping,
+    Company post "/locations/{id}/mapping/dry-run" => intake::mapping_page::dry_run_mapping,
 }
 
 /// Every unknown URL: the 404 page.
