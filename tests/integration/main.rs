@@ -7,6 +7,7 @@
 mod browser;
 mod fixtures;
 mod helpers;
+mod mapping_support;
 mod secrets_support;
 
 mod access;
@@ -17,6 +18,8 @@ mod delivery;
 mod foundation;
 mod hooks;
 mod location_cli;
+mod mapping_browser;
+mod mapping_page;
 mod master_key_rotation;
 mod migrations;
 mod processes;
