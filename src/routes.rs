@@ -94,6 +94,9 @@ route_table! {
     Company get "/leads/{id}" => history::lead_page::show_lead,
     Company post "/leads/{id}/replay" => history::lead_page::replay_lead,
     Company post "/leads/{id}/edit" => history::lead_page::edit_lead,
+    Company get "/locations/{id}/mapping" => intake::mapping_page::show_mapping,
+    Company post "/locations/{id}/mapping" => intake::mapping_page::update_mapping,
+    Company post "/locations/{id}/mapping/dry-run" => intake::mapping_page::dry_run_mapping,
 }
 
 /// Every unknown URL: the 404 page.

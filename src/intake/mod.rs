@@ -7,6 +7,9 @@
 //! `lead.dedupe_key()` for the dedupe window and `lead.phone_digits()` for search.
 //! (`parse_body` + `map` do the same without the warnings about skipped file parts.)
 //!
+//! The Field mapping page ([`mapping_page`]) edits a location's [`LocationMapping`] and runs the
+//! same reading and mapping on a pasted sample ([`dry_run`]), storing nothing.
+//!
 //! Policy: a lead is never refused for what can be repaired. Values that cannot be sent are left
 //! out with a warning and their original text kept in the notes; only a lead without a first
 //! name (after the location's fallback) is rejected.
@@ -15,11 +18,17 @@ pub mod aliases;
 pub mod body;
 pub mod cache;
 mod draft;
+pub mod dry_run;
 mod json_body;
 pub mod limits;
 pub mod mapping;
+pub mod mapping_changes;
+pub mod mapping_form;
+pub mod mapping_page;
+pub mod mapping_queries;
 pub mod names;
 pub mod normalize;
+pub mod pages;
 pub mod queries;
 pub mod store;
 pub mod webhook;

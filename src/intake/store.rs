@@ -7,7 +7,7 @@ use crate::domain::search::searchable_copies;
 use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
 use crate::intake::queries::NewLead;
-use crate::tenants::model::{KeyStatus, LocationStatus};
+use crate::tenants::model::{KeyStatus, Location, LocationStatus};
 
 /// Request headers worth keeping on the lead's timeline. Never credentials: ClientTether's
 /// static authentication headers (`X-Access-Token`, `X-Web-Key`, `Authorization`…) are
@@ -50,21 +50,54 @@ pub fn headers_of_interest(received: &Received<'_>) -> String {
     Value::Object(kept).to_string()
 }
 
-/// Why an accepted lead waits instead of going out, if it does.
-pub fn hold_reason(location: &CachedLocation) -> Option<&'static str> {
-    let location = &location.location;
+/// Why an accepted lead waits (`held`) instead of going out (SPEC §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldReason {
+    /// The location is paused.
+    Paused,
+    /// No AccuLynx key is saved.
+    NoKey,
+    /// AccuLynx refused the saved key.
+    KeyRejected,
+}
+
+impl HoldReason {
+    /// A sentence for the lead's page.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Self::Paused => {
+                "The location is paused; the lead is kept and will be sent when it is resumed."
+            }
+            Self::NoKey => {
+                "No AccuLynx API key is saved for this location; the lead will be sent once one is."
+            }
+            Self::KeyRejected => {
+                "AccuLynx rejected this location's API key; the lead will be sent once a new key is saved."
+            }
+        }
+    }
+
+    /// A clause for the dry run ("… held: this location is paused").
+    pub fn clause(self) -> &'static str {
+        match self {
+            Self::Paused => "this location is paused",
+            Self::NoKey => "this location has no AccuLynx API key yet",
+            Self::KeyRejected => "AccuLynx rejected this location's API key",
+        }
+    }
+}
+
+/// Why a lead accepted for this location would be held, if it would.
+pub fn hold_reason(location: &Location) -> Option<HoldReason> {
     if location.status() == LocationStatus::Paused {
-        return Some(
-            "The location is paused; the lead is kept and will be sent when it is resumed.",
-        );
+        return Some(HoldReason::Paused);
+    }
+    if location.acculynx_key.is_none() {
+        return Some(HoldReason::NoKey);
     }
     match location.key_status() {
-        KeyStatus::Missing => Some(
-            "No AccuLynx API key is saved for this location; the lead will be sent once one is.",
-        ),
-        KeyStatus::Rejected => Some(
-            "AccuLynx rejected this location's API key; the lead will be sent once a new key is saved.",
-        ),
+        KeyStatus::Missing => Some(HoldReason::NoKey),
+        KeyStatus::Rejected => Some(HoldReason::KeyRejected),
         KeyStatus::Untested | KeyStatus::Valid => None,
     }
 }
@@ -80,7 +113,7 @@ pub fn new_lead(
     let hold = if rejected {
         None
     } else {
-        hold_reason(location)
+        hold_reason(&location.location)
     };
     let status = match (rejected, hold) {
         (true, _) => "rejected",
@@ -112,7 +145,7 @@ pub fn new_lead(
         search_text: copies.search_text,
         next_attempt_at: (status == "queued").then_some(now),
         queued_at: Some(now),
-        last_error: hold.map(str::to_string),
+        last_error: hold.map(|reason| reason.sentence().to_string()),
         updated_at: now,
     }
 }

@@ -33,3 +33,39 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+document.addEventListener("submit", function (event) {
+  // Size limits: <textarea data-max-bytes="N" aria-describedby="MESSAGE_ID">. A button marked
+  // data-dry-run reads the sample: a sample that is too large is stopped here with a message.
+  // Other buttons of the form do not read it, so they leave a sample that is too large out.
+  var form = event.target;
+  if (!form.querySelectorAll || event.defaultPrevented) { return; }
+  var fields = form.querySelectorAll("textarea[data-max-bytes]");
+  for (var i = 0; i < fields.length; i++) {
+    var field = fields[i];
+    var max = parseInt(field.getAttribute("data-max-bytes"), 10);
+    var size = new Blob([field.value]).size;
+    var message = document.getElementById(field.getAttribute("aria-describedby"));
+    field.disabled = false;
+    if (message) { message.hidden = true; }
+    if (size <= max) { continue; }
+    var submitter = event.submitter;
+    if (submitter && submitter.hasAttribute("data-dry-run")) {
+      event.preventDefault();
+      if (message) {
+        message.textContent = "This sample is " + Math.ceil(size / 1024) + " KiB; a lead body may be at most " +
+          Math.floor(max / 1024) + " KiB (larger ones are refused with 413). Shorten it to run the dry run.";
+        message.hidden = false;
+      }
+      field.focus();
+    } else {
+      field.disabled = true;
+    }
+  }
+});
+
+window.addEventListener("pageshow", function () {
+  // A page restored by the Back button keeps the sample that a save left out.
+  var fields = document.querySelectorAll("textarea[data-max-bytes]");
+  for (var i = 0; i < fields.length; i++) { fields[i].disabled = false; }
+});

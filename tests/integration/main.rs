@@ -9,6 +9,7 @@ mod bulk_leads;
 mod fixtures;
 mod helpers;
 mod lead_fixtures;
+mod mapping_support;
 mod secrets_support;
 
 mod access;
@@ -28,6 +29,8 @@ mod history_screenshots;
 mod hooks;
 mod intake;
 mod location_cli;
+mod mapping_browser;
+mod mapping_page;
 mod master_key_rotation;
 mod migrations;
 mod processes;

@@ -117,3 +117,47 @@ async fn a_lead_posted_by_clienttether_reaches_acculynx_at_once() {
     assert_eq!(accepted[0].body["phoneNumber1"], "3035550100");
     assert_eq!(accepted[0].body["firstName"], "Jane");
 }
+
+#[tokio::test]
+async fn a_mapping_saved_on_the_page_applies_to_the_very_next_lead() {
+    let app = spawn_app().await;
+    let world = seed_world(&app);
+    give_key(&app, &world.a);
+    let url = hook_url(&app, &world.a.location_id);
+    let lead = [("firstName", "Jane"), ("Alt Phone", "720-555-0143")];
+    // Before: an unknown key, kept in the notes (and the location is now in the cache).
+    let (_, before) = answer_of(app.client.post(&url).form(&lead).send().await.unwrap()).await;
+    let mapped: serde_json::Value = serde_json::from_str(
+        &stored(&app, before["lead_id"].as_str().unwrap())
+            .mapped_body
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(mapped.get("phoneNumber2").is_none());
+
+    let admin = crate::fixtures::login(&app, &world.a.admin.email).await;
+    let fields = crate::mapping_support::form(&[
+        ("aliases.phoneNumber2", "Alt Phone"),
+        ("dedupe_window_hours", "0"),
+    ]);
+    let saved = admin
+        .post(
+            &crate::mapping_support::mapping_path(&world.a.location_id),
+            &fields,
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+
+    let (status, after) = answer_of(app.client.post(&url).form(&lead).send().await.unwrap()).await;
+    assert_eq!(status, 202, "{after}");
+    let mapped: serde_json::Value = serde_json::from_str(
+        &stored(&app, after["lead_id"].as_str().unwrap())
+            .mapped_body
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        mapped["phoneNumber2"], "7205550143",
+        "the saved alias is used at once: {mapped}"
+    );
+}
