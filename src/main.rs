@@ -235,9 +235,9 @@ async fn bench(args: leadrelay::cli::BenchArgs) -> anyhow::Result<()> {
     if let Some(unknown) = args
         .which
         .iter()
-        .find(|w| !["delivery"].contains(&w.as_str()))
+        .find(|w| !["intake", "delivery"].contains(&w.as_str()))
     {
-        anyhow::bail!("unknown benchmark {unknown:?}; choose delivery");
+        anyhow::bail!("unknown benchmark {unknown:?}; choose intake or delivery");
     }
     println!("| benchmark | load | baseline (same run) | leadrelay |\n|---|---|---|---|");
     let databases: Vec<Option<&str>> = std::iter::once(None)

@@ -90,7 +90,7 @@ impl Application {
             None => Url::parse(&format!("http://{local}"))
                 .context("while building the public URL from the bound address")?,
         };
-        let writer = start_writer(&settings, &db);
+        let writer = start_writer(&settings);
         let wake_worker = Arc::new(tokio::sync::Notify::new());
         let worker = if settings.run_worker {
             Some(start_worker(
@@ -182,12 +182,12 @@ impl Application {
 
 /// The group-commit writer: one thread on SQLite (it has one writer anyway), a few on
 /// PostgreSQL.
-pub fn start_writer(settings: &Settings, pool: &DbPool) -> GroupCommit {
+pub fn start_writer(settings: &Settings) -> GroupCommit {
     let writers = match settings.database_url {
         crate::db::DatabaseUrl::Sqlite(_) => 1,
-        crate::db::DatabaseUrl::Postgres(_) => 3,
+        crate::db::DatabaseUrl::Postgres(_) => 4,
     };
-    GroupCommit::start(pool, writers, 256)
+    GroupCommit::start(&settings.database_url, writers, 256)
 }
 
 /// Starts the delivery worker of this process.
@@ -235,7 +235,7 @@ pub async fn run_worker_only(
 ) -> anyhow::Result<()> {
     let master_key = load_master_key(&settings)?;
     let db = open_database(&settings).await?;
-    let writer = start_writer(&settings, &db);
+    let writer = start_writer(&settings);
     let worker = start_worker(
         &settings,
         &db,

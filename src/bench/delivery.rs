@@ -84,7 +84,7 @@ pub async fn run(
         })
         .await??;
     }
-    let writer = crate::startup::start_writer(&settings, &pool);
+    let writer = crate::startup::start_writer(&settings);
     let started = Instant::now();
     let worker = crate::startup::start_worker(
         &settings,

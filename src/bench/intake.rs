@@ -120,7 +120,10 @@ pub async fn run(
     handle.stop(true).await;
     let _ = server.await;
 
-    // Phase two: the worker on, a steady trickle of leads, time to first attempt.
+    // Phase two, on a database of its own (no backlog from phase one): the worker on, a
+    // steady trickle of leads, time from each answer to its first attempt.
+    let second_database = BenchDatabase::create(postgres_admin_url)?;
+    settings.database_url = second_database.url.clone();
     settings.run_worker = true;
     settings.rate_per_key = 1_000_000;
     settings.rate_global = 1_000_000;

@@ -1,26 +1,39 @@
 //! Group commit: many small write transactions from concurrent requests share one database
 //! commit (one fsync), without weakening "committed before answering".
 //!
-//! Each job runs inside a savepoint of the batch's transaction, so a failing job is rolled
-//! back alone; every caller gets its result only after the batch's COMMIT has returned. A
-//! batch takes what is waiting (up to a limit) — there is no timer, so a lone request is
-//! committed at once and busy periods batch themselves.
+//! Every caller gets its result only after the batch's COMMIT has returned. A batch takes
+//! what is waiting (up to a limit) — there is no timer, so a lone request is committed at
+//! once and busy periods batch themselves.
+//!
+//! Isolation of a failing job: [`GroupCommit::run`] runs the job in a savepoint, so a job
+//! that fails midway is rolled back alone. [`GroupCommit::run_single_write`] is for jobs
+//! that write with at most one statement: on SQLite a failed statement undoes itself, so no
+//! savepoint is needed (savepoints make SQLite copy every page they touch to a sub-journal,
+//! the largest cost of a batch); PostgreSQL aborts the whole transaction on any error, so
+//! there they still get one.
+//!
+//! Each writer thread owns its connection. On SQLite it checkpoints the WAL itself about
+//! once a second, instead of in the middle of whichever commit crosses the size threshold.
 
 use std::any::Any;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use diesel::Connection;
+use diesel::connection::SimpleConnection;
 use diesel::result::Error as DieselError;
 use tokio::sync::{mpsc, oneshot};
 
+use super::DatabaseUrl;
 use super::DbConn;
-use super::pool::DbPool;
+use super::pool::ConnectionManager;
 
 type Outcome = Result<Box<dyn Any + Send>, DieselError>;
 type Job = Box<dyn FnOnce(&mut DbConn) -> Outcome + Send>;
 
 struct Request {
     job: Job,
+    savepoint: bool,
     reply: oneshot::Sender<Outcome>,
 }
 
@@ -36,17 +49,17 @@ fn writer_gone() -> DieselError {
 }
 
 impl GroupCommit {
-    /// Starts `writers` threads, each with a connection from `pool`, committing batches of at
-    /// most `max_batch` jobs.
-    pub fn start(pool: &DbPool, writers: usize, max_batch: usize) -> Self {
+    /// Starts `writers` threads, each with its own connection to `url`, committing batches of
+    /// at most `max_batch` jobs. The threads end when every handle is dropped.
+    pub fn start(url: &DatabaseUrl, writers: usize, max_batch: usize) -> Self {
         let (sender, receiver) = mpsc::channel::<Request>(max_batch * 8);
         let receiver = std::sync::Arc::new(std::sync::Mutex::new(receiver));
         for index in 0..writers.max(1) {
-            let pool = pool.clone();
+            let manager = ConnectionManager::new(url.clone());
             let receiver = receiver.clone();
             let spawned = thread::Builder::new()
                 .name(format!("db-writer-{index}"))
-                .spawn(move || run_writer(&pool, &receiver, max_batch.max(1)));
+                .spawn(move || Writer::new(manager).run(&receiver, max_batch.max(1)));
             if let Err(err) = spawned {
                 tracing::error!(error = %err, "could not start a database writer thread");
             }
@@ -54,8 +67,26 @@ impl GroupCommit {
         Self { sender }
     }
 
-    /// Runs `job` in the next batch; resolves after the batch committed.
+    /// Runs `job` (in a savepoint) in the next batch; resolves after the batch committed.
     pub async fn run<T, F>(&self, job: F) -> Result<T, DieselError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, DieselError> + Send + 'static,
+    {
+        self.submit(job, true).await
+    }
+
+    /// Like [`GroupCommit::run`], for a job whose writes are a single statement (any number
+    /// of reads before it): on SQLite it runs without a savepoint.
+    pub async fn run_single_write<T, F>(&self, job: F) -> Result<T, DieselError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, DieselError> + Send + 'static,
+    {
+        self.submit(job, false).await
+    }
+
+    async fn submit<T, F>(&self, job: F, savepoint: bool) -> Result<T, DieselError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, DieselError> + Send + 'static,
@@ -64,7 +95,11 @@ impl GroupCommit {
         let job: Job =
             Box::new(move |conn| job(conn).map(|value| Box::new(value) as Box<dyn Any + Send>));
         self.sender
-            .send(Request { job, reply })
+            .send(Request {
+                job,
+                savepoint,
+                reply,
+            })
             .await
             .map_err(|_| writer_gone())?;
         let value = answer.await.map_err(|_| writer_gone())??;
@@ -74,70 +109,124 @@ impl GroupCommit {
     }
 }
 
-fn run_writer(
-    pool: &DbPool,
-    receiver: &std::sync::Mutex<mpsc::Receiver<Request>>,
-    max_batch: usize,
-) {
-    let mut batch: Vec<Request> = Vec::with_capacity(max_batch);
-    loop {
+/// One writer thread: its connection, re-opened when lost.
+struct Writer {
+    manager: ConnectionManager,
+    conn: Option<DbConn>,
+    last_checkpoint: Instant,
+}
+
+impl Writer {
+    fn new(manager: ConnectionManager) -> Self {
+        Self {
+            manager,
+            conn: None,
+            last_checkpoint: Instant::now(),
+        }
+    }
+
+    fn run(mut self, receiver: &std::sync::Mutex<mpsc::Receiver<Request>>, max_batch: usize) {
+        let mut batch: Vec<Request> = Vec::with_capacity(max_batch);
+        loop {
+            {
+                let Ok(mut receiver) = receiver.lock() else {
+                    return;
+                };
+                let Some(first) = receiver.blocking_recv() else {
+                    return;
+                };
+                batch.push(first);
+                while batch.len() < max_batch {
+                    match receiver.try_recv() {
+                        Ok(request) => batch.push(request),
+                        Err(_) => break,
+                    }
+                }
+            }
+            self.commit_batch(&mut batch);
+        }
+    }
+
+    /// The connection, opened (and set up) if needed.
+    fn connection(&mut self) -> Result<&mut DbConn, DieselError> {
+        if self
+            .conn
+            .as_mut()
+            .is_some_and(|conn| diesel::r2d2::R2D2Connection::is_broken(conn))
         {
-            let Ok(mut receiver) = receiver.lock() else {
+            self.conn = None;
+        }
+        if self.conn.is_none() {
+            let mut conn = self.manager.establish().map_err(|err| {
+                DieselError::QueryBuilderError(
+                    format!("no database connection for the writer: {err}").into(),
+                )
+            })?;
+            if let DbConn::Sqlite(_) = conn {
+                conn.batch_execute("PRAGMA wal_autocheckpoint = 0;")?;
+            }
+            self.conn = Some(conn);
+        }
+        self.conn.as_mut().ok_or_else(writer_gone)
+    }
+
+    fn commit_batch(&mut self, batch: &mut Vec<Request>) {
+        let conn = match self.connection() {
+            Ok(conn) => conn,
+            Err(err) => {
+                let message = err.to_string();
+                for request in batch.drain(..) {
+                    let _ = request
+                        .reply
+                        .send(Err(DieselError::QueryBuilderError(message.clone().into())));
+                }
                 return;
-            };
-            let Some(first) = receiver.blocking_recv() else {
-                return;
-            };
-            batch.push(first);
-            while batch.len() < max_batch {
-                match receiver.try_recv() {
-                    Ok(request) => batch.push(request),
-                    Err(_) => break,
+            }
+        };
+        let sqlite = matches!(conn, DbConn::Sqlite(_));
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
+        let jobs: Vec<(Job, bool)> = batch
+            .iter_mut()
+            .map(|request| {
+                (
+                    std::mem::replace(&mut request.job, Box::new(|_| Err(writer_gone()))),
+                    request.savepoint,
+                )
+            })
+            .collect();
+        let committed = super::write_transaction(conn, |conn| {
+            for (job, savepoint) in jobs {
+                // A savepoint per job, unless one statement alone writes (see module docs).
+                outcomes.push(if savepoint || !sqlite {
+                    conn.transaction(job)
+                } else {
+                    job(conn)
+                });
+            }
+            Ok::<(), DieselError>(())
+        });
+        match committed {
+            Ok(()) => {
+                for (request, outcome) in batch.drain(..).zip(outcomes) {
+                    let _ = request.reply.send(outcome);
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, jobs = batch.len(), "a group commit failed");
+                let message = err.to_string();
+                for request in batch.drain(..) {
+                    let _ = request
+                        .reply
+                        .send(Err(DieselError::QueryBuilderError(message.clone().into())));
                 }
             }
         }
-        commit_batch(pool, &mut batch);
-    }
-}
-
-fn commit_batch(pool: &DbPool, batch: &mut Vec<Request>) {
-    let mut conn = match pool.get() {
-        Ok(conn) => conn,
-        Err(err) => {
-            let message = format!("no database connection for the writer: {err}");
-            for request in batch.drain(..) {
-                let _ = request
-                    .reply
-                    .send(Err(DieselError::QueryBuilderError(message.clone().into())));
-            }
-            return;
-        }
-    };
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
-    let jobs: Vec<Job> = batch
-        .iter_mut()
-        .map(|r| std::mem::replace(&mut r.job, Box::new(|_| Err(writer_gone()))))
-        .collect();
-    let committed = super::write_transaction(&mut conn, |conn| {
-        for job in jobs {
-            // Each job in its own savepoint: its failure undoes only its own writes.
-            outcomes.push(conn.transaction(|conn| job(conn)));
-        }
-        Ok::<(), DieselError>(())
-    });
-    match committed {
-        Ok(()) => {
-            for (request, outcome) in batch.drain(..).zip(outcomes) {
-                let _ = request.reply.send(outcome);
-            }
-        }
-        Err(err) => {
-            tracing::error!(error = %err, jobs = batch.len(), "a group commit failed");
-            let message = err.to_string();
-            for request in batch.drain(..) {
-                let _ = request
-                    .reply
-                    .send(Err(DieselError::QueryBuilderError(message.clone().into())));
+        if sqlite && self.last_checkpoint.elapsed() >= Duration::from_secs(1) {
+            self.last_checkpoint = Instant::now();
+            if let Some(conn) = self.conn.as_mut()
+                && let Err(err) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")
+            {
+                tracing::warn!(error = %err, "WAL checkpoint failed");
             }
         }
     }

@@ -132,7 +132,8 @@ async fn run(ctx: Arc<Context>) {
         let claimed = ctx
             .deps
             .writer
-            .run(move |conn| queries::claim_due(conn, &owner, limit, lease_until))
+            // One UPDATE … RETURNING: no savepoint needed.
+            .run_single_write(move |conn| queries::claim_due(conn, &owner, limit, lease_until))
             .await;
         match claimed {
             Ok(leads) if leads.is_empty() => idle(&ctx).await,

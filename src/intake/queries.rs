@@ -60,21 +60,20 @@ pub struct NewLead {
     pub updated_at: NaiveDateTime,
 }
 
-/// The first lead of the location with this dedupe key received since `since`, that is not
-/// itself a duplicate.
-pub fn find_recent_original(
+/// The newest lead of the location with this dedupe key that is not itself a duplicate,
+/// with when it arrived. (The window is checked by the caller: a bound range parameter would
+/// make SQLite re-plan the statement on every call.)
+pub fn find_latest_original(
     conn: &mut DbConn,
     location_id: &str,
     dedupe_key: &str,
-    since: NaiveDateTime,
-) -> QueryResult<Option<String>> {
+) -> QueryResult<Option<(String, NaiveDateTime)>> {
     leads::table
         .filter(leads::location_id.eq(location_id))
         .filter(leads::dedupe_key.eq(dedupe_key))
-        .filter(leads::received_at.ge(since))
         .filter(leads::status.ne("duplicate"))
-        .order(leads::received_at.asc())
-        .select(leads::id)
+        .order(leads::received_at.desc())
+        .select((leads::id, leads::received_at))
         .first(conn)
         .optional()
 }
@@ -90,7 +89,9 @@ pub fn store(
         && let Some(key) = lead.dedupe_key.as_deref()
     {
         let since = lead.received_at - chrono::TimeDelta::hours(i64::from(dedupe_window_hours));
-        if let Some(original) = find_recent_original(conn, &lead.location_id, key, since)? {
+        if let Some((original, _)) = find_latest_original(conn, &lead.location_id, key)?
+            .filter(|(_, received_at)| *received_at >= since)
+        {
             lead.status = "duplicate".to_string();
             lead.duplicate_of = Some(original);
             lead.next_attempt_at = None;
