@@ -47,9 +47,11 @@ impl ConnectionManager {
                 })?;
                 // Per connection: wait for the writer instead of failing, enforce foreign
                 // keys, and fsync every commit (WAL + FULL: acknowledged means durable).
+                // Statement journals in memory: every INSERT into a table with unique indexes
+                // inside a transaction writes one.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                     PRAGMA synchronous = FULL;",
+                     PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(|err| ConnectError(format!("cannot set up {}: {err}", path.display())))?;
                 Ok(DbConn::Sqlite(conn))
