@@ -29,6 +29,7 @@ pub struct TestApp {
     /// Wakes the application's delivery worker.
     pub wake_worker: std::sync::Arc<tokio::sync::Notify>,
     handle: ServerHandle,
+    running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     /// Last, so the database outlives the server.
     pub test_db: TestDb,
 }
@@ -55,6 +56,18 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Stops the application as Ctrl-C does (gracefully) and waits until its server and
+    /// worker have stopped.
+    pub async fn stop(&mut self) {
+        self.handle.stop(true).await;
+        if let Some(running) = self.running.take() {
+            running
+                .await
+                .expect("the application task")
+                .expect("the server stopped cleanly");
+        }
+    }
+
     /// The master key the application was started with.
     pub fn master_key(&self) -> MasterKey {
         match &self.settings.master_key {
@@ -95,7 +108,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let handle = app.handle();
     let db = app.state().db.clone();
     let wake_worker = app.state().wake_worker.clone();
-    tokio::spawn(app.run_until_stopped());
+    let running = Some(tokio::spawn(app.run_until_stopped()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -109,6 +122,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         settings,
         wake_worker,
         handle,
+        running,
         test_db,
     }
 }

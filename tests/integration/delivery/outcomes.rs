@@ -234,3 +234,47 @@ async fn a_paused_location_holds_its_leads_and_resuming_sends_them() {
     );
     wait_for_status(&rig.app, &ids[0], "delivered", WAIT).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graceful_stop_gives_back_the_leads_not_yet_sent() {
+    use diesel::prelude::*;
+    // One request per second for the key: most claimed leads are waiting for their turn.
+    let mut rig = rig(false, |s| {
+        s.rate_per_key = 1;
+        s.delivery_concurrency = 8;
+    })
+    .await;
+    let ids = seed_leads(
+        &rig.app,
+        &rig.company,
+        &rig.company.location_id,
+        &(0..8).map(lead_body).collect::<Vec<_>>(),
+    );
+    rig.app.wake_worker.notify_one();
+    wait_for_status(&rig.app, &ids[0], "delivered", WAIT).await;
+    rig.app.stop().await;
+    let leased: i64 = leadrelay::db::schema::leads::table
+        .filter(leadrelay::db::schema::leads::lease_owner.is_not_null())
+        .count()
+        .get_result(&mut *rig.app.conn())
+        .unwrap();
+    assert_eq!(leased, 0, "every lease was given back");
+    let queued = ids
+        .iter()
+        .filter(|id| status_of(&rig.app, id) == "queued")
+        .count();
+    let delivered = ids
+        .iter()
+        .filter(|id| status_of(&rig.app, id) == "delivered")
+        .count();
+    assert_eq!(queued + delivered, 8);
+    assert!(
+        queued >= 4,
+        "most were not sent and wait for the next start: {queued}"
+    );
+    assert_eq!(
+        rig.sandbox.accepted().len(),
+        delivered,
+        "nothing sent twice or lost"
+    );
+}
