@@ -51,6 +51,7 @@ macro_rules! route_table {
 route_table! {
     Public get "/healthz" => ops::healthz,
     Public get "/readyz" => ops::readyz,
+    Public get "/metrics" => ops::metrics::show_metrics,
     Public get "/static/{path:.*}" => http::static_files::serve_static,
     Public get "/" => history::dashboard::dashboard,
     Public get "/login" => accounts::handlers::login_form,

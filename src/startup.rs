@@ -23,6 +23,7 @@ use crate::delivery::schedule::RetrySchedule;
 use crate::delivery::worker::{self, WorkerDeps, WorkerHandle};
 use crate::http::security_headers::security_headers;
 use crate::http::{self, csrf, flash};
+use crate::ops::metrics::Metrics;
 use crate::tenants::secrets;
 use crate::{routes, telemetry};
 
@@ -56,6 +57,8 @@ pub struct AppState {
     /// Wakes this process's delivery worker when leads become due (intake, replays,
     /// resumed locations), so the first attempt starts at once instead of at the next poll.
     pub wake_worker: Arc<tokio::sync::Notify>,
+    /// This process's counters, shown at `/metrics` (the worker adds to them too).
+    pub metrics: Arc<Metrics>,
 }
 
 /// A built application: listening, not yet serving until awaited.
@@ -92,6 +95,7 @@ impl Application {
         };
         let writer = start_writer(&settings);
         let wake_worker = Arc::new(tokio::sync::Notify::new());
+        let metrics = Arc::new(Metrics::default());
         let worker = if settings.run_worker {
             Some(start_worker(
                 &settings,
@@ -99,6 +103,7 @@ impl Application {
                 &writer,
                 &master_key,
                 wake_worker.clone(),
+                metrics.clone(),
             )?)
         } else {
             None
@@ -117,6 +122,7 @@ impl Application {
             url_signer,
             acculynx,
             wake_worker,
+            metrics,
             settings: Arc::new(settings),
             public_url,
         };
@@ -190,13 +196,14 @@ pub fn start_writer(settings: &Settings) -> GroupCommit {
     GroupCommit::start(&settings.database_url, writers, 256)
 }
 
-/// Starts the delivery worker of this process.
+/// Starts the delivery worker of this process; it counts its work in `metrics`.
 pub fn start_worker(
     settings: &Settings,
     pool: &DbPool,
     writer: &GroupCommit,
     master_key: &MasterKey,
     wake: Arc<tokio::sync::Notify>,
+    metrics: Arc<Metrics>,
 ) -> anyhow::Result<WorkerHandle> {
     let backend = match settings.database_url {
         crate::db::DatabaseUrl::Sqlite(_) => Backend::Sqlite,
@@ -225,6 +232,7 @@ pub fn start_worker(
         concurrency: settings.delivery_concurrency,
         lease,
         wake,
+        metrics,
     }))
 }
 
@@ -242,6 +250,8 @@ pub async fn run_worker_only(
         &writer,
         &master_key,
         Arc::new(tokio::sync::Notify::new()),
+        // No HTTP server here: nothing serves these counters.
+        Arc::new(Metrics::default()),
     )?;
     stop.await;
     tracing::info!("shutting down: giving back unsent leads and finishing requests in flight");

@@ -92,6 +92,7 @@ pub async fn run(
         &writer,
         &master_key,
         Arc::new(tokio::sync::Notify::new()),
+        Arc::new(crate::ops::metrics::Metrics::default()),
     )?;
     loop {
         let pool = pool.clone();

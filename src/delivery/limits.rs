@@ -50,24 +50,38 @@ impl DeliveryLimits {
         }
     }
 
-    /// Waits until a request with this key may be sent now. `key_id` identifies the key
-    /// (a hash of it, never the key).
-    pub async fn acquire(&self, key_id: &str) {
+    /// Waits until a request with this key may be sent now, and tells whether it had to
+    /// wait (behind another send of the key, for a slot, or for a 429 pause to end).
+    /// `key_id` identifies the key (a hash of it, never the key).
+    pub async fn acquire(&self, key_id: &str) -> bool {
         let key = key_id.to_string();
         let queue = self
             .queues
             .lock()
             .map(|mut queues| queues.entry(key.clone()).or_default().clone())
             .unwrap_or_default();
-        let _turn = queue.lock().await;
+        let mut waited = false;
+        let _turn = match queue.try_lock() {
+            Ok(turn) => turn,
+            Err(_) => {
+                waited = true;
+                queue.lock().await
+            }
+        };
         loop {
             if let Some(until) = self.paused_until(key_id) {
+                waited = true;
                 tokio::time::sleep_until(until.into()).await;
             }
-            self.per_key.until_key_ready(&key).await;
+            // A ready key takes its slot here, as `until_key_ready` would.
+            if self.per_key.check_key(&key).is_err() {
+                waited = true;
+                self.per_key.until_key_ready(&key).await;
+            }
             match self.global.check() {
-                Ok(()) => return,
+                Ok(()) => return waited,
                 Err(not_until) => {
+                    waited = true;
                     tokio::time::sleep(not_until.wait_time_from(self.clock.now())).await;
                 }
             }
@@ -151,6 +165,22 @@ mod tests {
         sent.sort();
         assert_eq!(sent.len(), 45);
         assert!(max_in_window(&sent, Duration::from_secs(1)) <= 20);
+    }
+
+    #[tokio::test]
+    async fn acquire_tells_whether_it_waited() {
+        let per_key = DeliveryLimits::new(10, 1000);
+        assert!(!per_key.acquire("k").await, "the first send goes at once");
+        assert!(per_key.acquire("k").await, "the next of the key waits");
+        let global = DeliveryLimits::new(1000, 10);
+        assert!(!global.acquire("a").await);
+        assert!(
+            global.acquire("b").await,
+            "another key waits for a global slot"
+        );
+        let paused = DeliveryLimits::new(1000, 1000);
+        paused.pause("p", Instant::now() + Duration::from_millis(150));
+        assert!(paused.acquire("p").await, "a paused key waits");
     }
 
     #[tokio::test]

@@ -28,6 +28,7 @@ use crate::delivery::queries::{
 };
 use crate::delivery::schedule::{Next, RetrySchedule};
 use crate::delivery::send::{Attempt, post_lead};
+use crate::ops::metrics::Metrics;
 
 /// Longest sleep when nothing is due (SPEC §7: other instances poll ≤ 1 s).
 const POLL: Duration = Duration::from_secs(1);
@@ -54,6 +55,8 @@ pub struct WorkerDeps {
     pub lease: Duration,
     /// In-process wake-up.
     pub wake: Arc<Notify>,
+    /// This process's counters (attempts, outcomes, rate-limit waits).
+    pub metrics: Arc<Metrics>,
 }
 
 struct Context {
@@ -270,34 +273,42 @@ async fn deliver_one(
         Ok(ready) => ready,
         Err(update) => {
             let slots = slots.into_recording().await;
-            return finish(ctx, &lead, None, update, None, slots).await;
+            let outcome = update.status;
+            return finish(ctx, &lead, None, update, outcome, None, slots).await;
         }
     };
     let key_id = crate::crypto::sha256_hex(key.expose().as_bytes());
-    tokio::select! {
+    let waiting = Instant::now();
+    let waited = tokio::select! {
         () = ctx.shutdown.cancelled() => return give_back(ctx, &lead).await,
-        () = ctx.deps.limits.acquire(&key_id) => {},
+        waited = ctx.deps.limits.acquire(&key_id) => waited,
+    };
+    if waited {
+        ctx.deps.metrics.rate_limit_waited(waiting.elapsed());
     }
+    let sending = Instant::now();
     let attempt = post_lead(&ctx.deps.acculynx, &key, body.clone()).await;
+    ctx.deps.metrics.attempt_finished(sending.elapsed());
     let slots = slots.into_recording().await;
     if let Verdict::RateLimited(wait, _) = &attempt.verdict {
         ctx.deps.limits.pause(&key_id, Instant::now() + *wait);
     }
     let update = decide(ctx, &lead, &attempt);
-    let row = attempt_row(&lead, &attempt, &update, body);
+    let outcome = outcome_of(&attempt, &update);
+    let row = attempt_row(&lead, &attempt, &update, outcome, body);
     tracing::info!(
         lead_id = %lead.id,
         location_id = %lead.location_id,
         http_status = attempt.http_status,
         duration_ms = attempt.duration_ms,
-        outcome = %row.outcome,
+        outcome,
         "delivery attempt"
     );
     let rejected = match &attempt.verdict {
         Verdict::KeyRejected(message) => Some((message.clone(), (*location).clone())),
         _ => None,
     };
-    finish(ctx, &lead, Some(row), update, rejected, slots).await
+    finish(ctx, &lead, Some(row), update, outcome, rejected, slots).await
 }
 
 impl Slots {
@@ -436,16 +447,21 @@ fn decide(ctx: &Context, lead: &ClaimedLead, attempt: &Attempt) -> LeadUpdate {
     }
 }
 
+/// An attempt's outcome: the lead's new status, or `rate_limited` for a 429 to retry.
+fn outcome_of(attempt: &Attempt, update: &LeadUpdate) -> &'static str {
+    match (&attempt.verdict, update.status) {
+        (Verdict::RateLimited(..), status::RETRYING) => "rate_limited",
+        (_, status) => status,
+    }
+}
+
 fn attempt_row(
     lead: &ClaimedLead,
     attempt: &Attempt,
     update: &LeadUpdate,
+    outcome: &'static str,
     body: String,
 ) -> NewAttempt {
-    let outcome = match (&attempt.verdict, update.status) {
-        (Verdict::RateLimited(..), status::RETRYING) => "rate_limited",
-        (_, status) => status,
-    };
     let summary = match &attempt.verdict {
         Verdict::Delivered => format!(
             "AccuLynx accepted the lead ({}).",
@@ -468,11 +484,13 @@ fn attempt_row(
     }
 }
 
+/// Records the result (`outcome` is the attempt's, or the new status when there was none).
 async fn finish(
     ctx: &Context,
     lead: &ClaimedLead,
     attempt: Option<NewAttempt>,
     update: LeadUpdate,
+    outcome: &'static str,
     rejected_key: Option<(String, DeliveryLocation)>,
     _recording: Option<OwnedSemaphorePermit>,
 ) -> anyhow::Result<()> {
@@ -498,7 +516,9 @@ async fn finish(
             Ok(ours)
         })
         .await?;
-    if !ours {
+    if ours {
+        ctx.deps.metrics.delivery_recorded(outcome);
+    } else {
         tracing::warn!(lead_id = %lead.id, "the lease ended before the result was recorded; another worker owns the lead now");
     }
     Ok(())

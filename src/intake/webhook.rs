@@ -114,6 +114,7 @@ pub async fn receive_webhook(
     if lead.status == "queued" {
         state.wake_worker.notify_one();
     }
+    state.metrics.lead_received(&lead.status);
     tracing::info!(lead_id = %lead.id, location_id = %location_id, status = %lead.status, "lead received");
     answer(&lead, &mapped)
 }

@@ -1,4 +1,7 @@
-//! Operations endpoints (SPEC §10): liveness and readiness.
+//! Operations endpoints (SPEC §10): liveness, readiness and metrics.
+
+pub mod metrics;
+pub mod queries;
 
 use std::time::Duration;
 

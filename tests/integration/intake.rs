@@ -3,4 +3,4 @@
 
 mod answers;
 mod bodies;
-mod support;
+pub mod support;

@@ -32,6 +32,7 @@ mod location_cli;
 mod mapping_browser;
 mod mapping_page;
 mod master_key_rotation;
+mod metrics;
 mod migrations;
 mod processes;
 mod sandbox;
