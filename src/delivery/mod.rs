@@ -8,6 +8,7 @@
 pub mod acculynx;
 pub mod classify;
 pub mod limits;
+pub mod outcome;
 pub mod queries;
 pub mod replay;
 pub mod schedule;

@@ -17,17 +17,16 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use crate::audit::{self, Action, Actor};
-use crate::crypto::secret_box::{AccuLynxKey, SecretBox};
+use crate::crypto::secret_box::SecretBox;
 use crate::db::group_commit::GroupCommit;
 use crate::db::{Backend, DbPool};
 use crate::delivery::acculynx::AccuLynxClient;
 use crate::delivery::classify::Verdict;
 use crate::delivery::limits::DeliveryLimits;
-use crate::delivery::queries::{
-    self, ClaimedLead, DeliveryLocation, LeadUpdate, NewAttempt, status,
-};
-use crate::delivery::schedule::{Next, RetrySchedule};
-use crate::delivery::send::{Attempt, post_lead};
+use crate::delivery::outcome::{Hold, attempt_row, decide, failed, held, outcome_of, usable_key};
+use crate::delivery::queries::{self, ClaimedLead, DeliveryLocation, LeadUpdate, NewAttempt};
+use crate::delivery::schedule::RetrySchedule;
+use crate::delivery::send::post_lead;
 use crate::ops::metrics::Metrics;
 
 /// Longest sleep when nothing is due (SPEC §7: other instances poll ≤ 1 s).
@@ -256,7 +255,7 @@ async fn deliver_one(
             lead.id
         );
     };
-    let prepared = match usable_key(ctx, &location) {
+    let prepared = match usable_key(&ctx.deps.secret_box, &location) {
         Err(Hold::Hold(reason)) => Err(held(&lead, reason)),
         Err(Hold::Fail(reason)) => Err(failed(&lead, reason, false, None)),
         Ok(key) => match lead.mapped_body.clone() {
@@ -293,7 +292,7 @@ async fn deliver_one(
     if let Verdict::RateLimited(wait, _) = &attempt.verdict {
         ctx.deps.limits.pause(&key_id, Instant::now() + *wait);
     }
-    let update = decide(ctx, &lead, &attempt);
+    let update = decide(&ctx.deps.schedule, &lead, &attempt);
     let outcome = outcome_of(&attempt, &update);
     let row = attempt_row(&lead, &attempt, &update, outcome, body);
     tracing::info!(
@@ -318,169 +317,6 @@ impl Slots {
         drop(self.sending);
         self.room.notify_one();
         recording
-    }
-}
-
-enum Hold {
-    Hold(String),
-    Fail(String),
-}
-
-fn usable_key(ctx: &Context, location: &DeliveryLocation) -> Result<AccuLynxKey, Hold> {
-    match location.status.as_str() {
-        "paused" => {
-            return Err(Hold::Hold(
-                "The location is paused; the lead is kept and will be sent when it is resumed."
-                    .into(),
-            ));
-        }
-        "deleted" => {
-            return Err(Hold::Fail(
-                "The location was deleted before this lead could be sent.".into(),
-            ));
-        }
-        _ => {}
-    }
-    if location.key_status == "rejected" {
-        return Err(Hold::Hold(
-            "AccuLynx rejected this location's API key; the lead will be sent once a new key is saved.".into(),
-        ));
-    }
-    let Some(sealed) = &location.acculynx_key else {
-        return Err(Hold::Hold(
-            "No AccuLynx API key is saved for this location; the lead will be sent once one is."
-                .into(),
-        ));
-    };
-    let plain = ctx
-        .deps
-        .secret_box
-        .open(sealed, location.id.as_bytes())
-        .map_err(|err| {
-            Hold::Hold(format!(
-                "The saved AccuLynx key cannot be used ({err}); save the key again."
-            ))
-        })?;
-    let text = String::from_utf8(plain)
-        .map_err(|_| Hold::Hold("The saved AccuLynx key is damaged; save the key again.".into()))?;
-    Ok(AccuLynxKey::new(text))
-}
-
-fn held(lead: &ClaimedLead, reason: String) -> LeadUpdate {
-    LeadUpdate {
-        status: status::HELD,
-        retry_step: lead.retry_step,
-        next_attempt_at: None,
-        last_http_status: None,
-        last_error: Some(reason),
-        counts_attempt: false,
-    }
-}
-
-fn failed(
-    lead: &ClaimedLead,
-    reason: String,
-    counts_attempt: bool,
-    http: Option<u16>,
-) -> LeadUpdate {
-    LeadUpdate {
-        status: status::FAILED,
-        retry_step: lead.retry_step,
-        next_attempt_at: None,
-        last_http_status: http.map(i32::from),
-        last_error: Some(reason),
-        counts_attempt,
-    }
-}
-
-fn decide(ctx: &Context, lead: &ClaimedLead, attempt: &Attempt) -> LeadUpdate {
-    let http = attempt.http_status;
-    let now = crate::accounts::queries::now();
-    let retry = |at, steps: i32, reason: &str| LeadUpdate {
-        status: status::RETRYING,
-        retry_step: steps,
-        next_attempt_at: Some(at),
-        last_http_status: http.map(i32::from),
-        last_error: Some(reason.to_string()),
-        counts_attempt: true,
-    };
-    match &attempt.verdict {
-        Verdict::Delivered => LeadUpdate {
-            status: status::DELIVERED,
-            retry_step: lead.retry_step,
-            next_attempt_at: None,
-            last_http_status: http.map(i32::from),
-            last_error: None,
-            counts_attempt: true,
-        },
-        Verdict::Failed(reason) => failed(lead, reason.clone(), true, http),
-        Verdict::KeyRejected(reason) => LeadUpdate {
-            counts_attempt: true,
-            last_http_status: http.map(i32::from),
-            ..held(lead, reason.clone())
-        },
-        Verdict::RateLimited(wait, reason) => {
-            match ctx.deps.schedule.after_rate_limit(
-                *wait,
-                lead.retry_step,
-                lead.queued_at.unwrap_or(lead.received_at),
-                now,
-            ) {
-                Next::RetryAt(at, steps) => retry(at, steps, reason),
-                Next::GiveUp => failed(
-                    lead,
-                    "AccuLynx kept asking us to slow down until the retry schedule ran out.".into(),
-                    true,
-                    http,
-                ),
-            }
-        }
-        Verdict::Transient(reason) => match ctx.deps.schedule.after_fault(lead.retry_step, now) {
-            Next::RetryAt(at, steps) => retry(at, steps, reason),
-            Next::GiveUp => failed(
-                lead,
-                format!("{reason} Gave up after {} attempts.", lead.attempts + 1),
-                true,
-                http,
-            ),
-        },
-    }
-}
-
-/// An attempt's outcome: the lead's new status, or `rate_limited` for a 429 to retry.
-fn outcome_of(attempt: &Attempt, update: &LeadUpdate) -> &'static str {
-    match (&attempt.verdict, update.status) {
-        (Verdict::RateLimited(..), status::RETRYING) => "rate_limited",
-        (_, status) => status,
-    }
-}
-
-fn attempt_row(
-    lead: &ClaimedLead,
-    attempt: &Attempt,
-    update: &LeadUpdate,
-    outcome: &'static str,
-    body: String,
-) -> NewAttempt {
-    let summary = match &attempt.verdict {
-        Verdict::Delivered => format!(
-            "AccuLynx accepted the lead ({}).",
-            attempt.http_status.unwrap_or(202)
-        ),
-        _ => update.last_error.clone().unwrap_or_default(),
-    };
-    NewAttempt {
-        lead_id: lead.id.clone(),
-        number: lead.attempts + 1,
-        started_at: attempt.started_at,
-        duration_ms: attempt.duration_ms,
-        request_body: Some(body),
-        http_status: attempt.http_status.map(i32::from),
-        response_headers: attempt.response_headers.clone(),
-        response_body: attempt.response_body.clone(),
-        error: attempt.error.clone(),
-        outcome: outcome.to_string(),
-        summary,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod appointment;
 pub mod email;
+pub mod hold;
 pub mod lead;
 pub mod lead_enums;
 pub mod lead_field;

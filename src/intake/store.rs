@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::domain::hold::HoldReason;
 use crate::domain::search::searchable_copies;
 use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
@@ -48,43 +49,6 @@ pub fn headers_of_interest(received: &Received<'_>) -> String {
         kept.insert("remote-address".to_string(), Value::String(peer.clone()));
     }
     Value::Object(kept).to_string()
-}
-
-/// Why an accepted lead waits (`held`) instead of going out (SPEC §6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HoldReason {
-    /// The location is paused.
-    Paused,
-    /// No AccuLynx key is saved.
-    NoKey,
-    /// AccuLynx refused the saved key.
-    KeyRejected,
-}
-
-impl HoldReason {
-    /// A sentence for the lead's page.
-    pub fn sentence(self) -> &'static str {
-        match self {
-            Self::Paused => {
-                "The location is paused; the lead is kept and will be sent when it is resumed."
-            }
-            Self::NoKey => {
-                "No AccuLynx API key is saved for this location; the lead will be sent once one is."
-            }
-            Self::KeyRejected => {
-                "AccuLynx rejected this location's API key; the lead will be sent once a new key is saved."
-            }
-        }
-    }
-
-    /// A clause for the dry run ("… held: this location is paused").
-    pub fn clause(self) -> &'static str {
-        match self {
-            Self::Paused => "this location is paused",
-            Self::NoKey => "this location has no AccuLynx API key yet",
-            Self::KeyRejected => "AccuLynx rejected this location's API key",
-        }
-    }
 }
 
 /// Why a lead accepted for this location would be held, if it would.
