@@ -99,9 +99,7 @@ pub fn connect_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, PoolErro
     let manager = ConnectionManager::new(url.clone());
     let mut first = manager.establish()?;
     if let DbConn::Sqlite(conn) = &mut first {
-        // WAL is a property of the database file: set once, before anyone else writes.
-        conn.batch_execute("PRAGMA journal_mode = WAL;")
-            .map_err(|err| ConnectError(format!("cannot switch to WAL mode: {err}")))?;
+        use_wal(conn)?;
     }
     super::migrations::run_pending(&mut first).map_err(PoolError::Migrate)?;
     drop(first);
@@ -111,6 +109,24 @@ pub fn connect_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, PoolErro
         .connection_timeout(Duration::from_secs(10))
         .build_unchecked(manager);
     Ok(pool)
+}
+
+/// Puts a SQLite database in WAL mode (a property of the file, kept once set). Switching
+/// needs the file to itself and SQLite does not wait for that, so a process starting at the
+/// same moment as another retries for a few seconds.
+fn use_wal(conn: &mut diesel::SqliteConnection) -> Result<(), ConnectError> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match conn.batch_execute("PRAGMA journal_mode = WAL;") {
+            Ok(()) => return Ok(()),
+            Err(err)
+                if err.to_string().contains("locked") && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(err) => return Err(ConnectError(format!("cannot switch to WAL mode: {err}"))),
+        }
+    }
 }
 
 /// Folds a multi-line database message (libpq writes several) into one line.
