@@ -152,7 +152,7 @@ impl Writer {
         if self
             .conn
             .as_mut()
-            .is_some_and(|conn| diesel::r2d2::R2D2Connection::is_broken(conn))
+            .is_some_and(diesel::r2d2::R2D2Connection::is_broken)
         {
             self.conn = None;
         }
