@@ -48,6 +48,11 @@ pub enum Command {
     Location(LocationCommand),
     /// Re-encrypt every stored secret under a new master key; webhook URLs do not change.
     RotateMasterKey(RotateMasterKeyArgs),
+    /// Apply the retention policy now: purge the payloads (bodies received, AccuLynx leads,
+    /// AccuLynx's answers) of finished leads received more than LEADRELAY_RETENTION_DAYS days
+    /// ago. The leads stay listed with their status and counts; leads still waiting to be
+    /// sent keep their payload. `serve` and `worker` also do this once a day.
+    Purge(SettingsArgs),
     /// Run the AccuLynx sandbox: a stand-in for AccuLynx to try leadrelay without an account.
     ///
     /// The sandbox answers like AccuLynx's lead API: `POST /api/v1/leads` checks the
@@ -223,7 +228,9 @@ impl Command {
     pub fn settings(&self) -> Option<&SettingsArgs> {
         match self {
             Command::Serve(serve) => Some(&serve.settings),
-            Command::Migrate(settings) | Command::Worker(settings) => Some(settings),
+            Command::Migrate(settings) | Command::Worker(settings) | Command::Purge(settings) => {
+                Some(settings)
+            }
             Command::User(UserCommand::Add(args)) => Some(&args.settings),
             Command::Company(CompanyCommand::Add(args)) => Some(&args.settings),
             Command::Location(command) => Some(command.settings()),

@@ -34,6 +34,7 @@ mod mapping_page;
 mod master_key_rotation;
 mod migrations;
 mod processes;
+mod retention;
 mod sandbox;
 mod secret_leaks;
 mod secrets;
