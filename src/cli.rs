@@ -68,9 +68,28 @@ pub enum Command {
     /// the same URL forgets them). The sandbox prints its URL on standard output; stop it with
     /// Ctrl-C.
     Sandbox(SandboxArgs),
+    /// Try leadrelay in one minute: a throw-away instance with the AccuLynx sandbox.
+    ///
+    /// Starts leadrelay on a fresh SQLite database in a temporary directory, with the
+    /// sandbox standing in for AccuLynx, a platform admin, the company "Demo Roofing" and its
+    /// location "North Denver", and posts a few sample leads to the location's webhook URL.
+    /// Prints the portal's address, the admin's email and password, the webhook URL and a
+    /// `curl` line that sends another lead. Ctrl-C stops it and deletes the directory.
+    Demo(DemoArgs),
     /// Measure leadrelay's speed against a baseline measured in the same run; prints
     /// Markdown. Build with --release first: `cargo run --release -- bench`.
     Bench(BenchArgs),
+}
+
+/// `leadrelay demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address the demo's portal and webhooks listen on; 127.0.0.1:0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub bind: String,
+    /// Log filter; info shows every request and delivery [default: warn]
+    #[arg(long, env = "LEADRELAY_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
 }
 
 /// `leadrelay bench`
@@ -235,7 +254,7 @@ impl Command {
             Command::Company(CompanyCommand::Add(args)) => Some(&args.settings),
             Command::Location(command) => Some(command.settings()),
             Command::RotateMasterKey(args) => Some(&args.settings),
-            Command::Sandbox(_) | Command::Bench(_) => None,
+            Command::Sandbox(_) | Command::Demo(_) | Command::Bench(_) => None,
         }
     }
 }

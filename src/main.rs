@@ -92,6 +92,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(&settings.log);
             runtime()?.block_on(rotate_master_key(settings, args))
         }
+        Command::Demo(args) => {
+            telemetry::init(&LogSettings {
+                filter: args.log.clone().unwrap_or_else(|| "warn".to_string()),
+                format: LogFormat::Pretty,
+            });
+            runtime()?.block_on(leadrelay::demo::run(&args, shutdown_signal()))
+        }
         Command::Sandbox(args) => {
             let (bind, config) = sandbox::config::from_args(&args)?;
             telemetry::init(&LogSettings {

@@ -17,6 +17,7 @@ mod accounts;
 mod accounts_browser;
 mod browser_smoke;
 mod delivery;
+mod demo;
 mod foundation;
 mod history;
 mod history_browser;
