@@ -48,10 +48,12 @@ pub enum Command {
     Location(LocationCommand),
     /// Re-encrypt every stored secret under a new master key; webhook URLs do not change.
     RotateMasterKey(RotateMasterKeyArgs),
-    /// Apply the retention policy now: purge the payloads (bodies received, AccuLynx leads,
-    /// AccuLynx's answers) of finished leads received more than LEADRELAY_RETENTION_DAYS days
-    /// ago. The leads stay listed with their status and counts; leads still waiting to be
-    /// sent keep their payload. `serve` and `worker` also do this once a day.
+    /// Apply the retention policy now: purge the payloads of old finished leads.
+    ///
+    /// Purges the payloads (bodies received, AccuLynx leads, AccuLynx's answers) of finished
+    /// leads received more than LEADRELAY_RETENTION_DAYS days ago and prints how many. The
+    /// leads stay listed with their status and counts; leads still waiting to be sent keep
+    /// their payload. `serve` and `worker` also do this once a day.
     Purge(SettingsArgs),
     /// Run the AccuLynx sandbox: a stand-in for AccuLynx to try leadrelay without an account.
     ///
