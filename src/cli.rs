@@ -48,6 +48,13 @@ pub enum Command {
     Location(LocationCommand),
     /// Re-encrypt every stored secret under a new master key; webhook URLs do not change.
     RotateMasterKey(RotateMasterKeyArgs),
+    /// Apply the retention policy now: purge the payloads of old finished leads.
+    ///
+    /// Purges the payloads (bodies received, AccuLynx leads, AccuLynx's answers) of finished
+    /// leads received more than LEADRELAY_RETENTION_DAYS days ago and prints how many. The
+    /// leads stay listed with their status and counts; leads still waiting to be sent keep
+    /// their payload. `serve` and `worker` also do this once a day.
+    Purge(SettingsArgs),
     /// Run the AccuLynx sandbox: a stand-in for AccuLynx to try leadrelay without an account.
     ///
     /// The sandbox answers like AccuLynx's lead API: `POST /api/v1/leads` checks the
@@ -63,9 +70,28 @@ pub enum Command {
     /// the same URL forgets them). The sandbox prints its URL on standard output; stop it with
     /// Ctrl-C.
     Sandbox(SandboxArgs),
+    /// Try leadrelay in one minute: a throw-away instance with the AccuLynx sandbox.
+    ///
+    /// Starts leadrelay on a fresh SQLite database in a temporary directory, with the
+    /// sandbox standing in for AccuLynx, a platform admin, the company "Demo Roofing" and its
+    /// location "North Denver", and posts a few sample leads to the location's webhook URL.
+    /// Prints the portal's address, the admin's email and password, the webhook URL and a
+    /// `curl` line that sends another lead. Ctrl-C stops it and deletes the directory.
+    Demo(DemoArgs),
     /// Measure leadrelay's speed against a baseline measured in the same run; prints
     /// Markdown. Build with --release first: `cargo run --release -- bench`.
     Bench(BenchArgs),
+}
+
+/// `leadrelay demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address the demo's portal and webhooks listen on; 127.0.0.1:0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub bind: String,
+    /// Log filter; info shows every request and delivery [default: warn]
+    #[arg(long, env = "LEADRELAY_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
 }
 
 /// `leadrelay bench`
@@ -223,12 +249,14 @@ impl Command {
     pub fn settings(&self) -> Option<&SettingsArgs> {
         match self {
             Command::Serve(serve) => Some(&serve.settings),
-            Command::Migrate(settings) | Command::Worker(settings) => Some(settings),
+            Command::Migrate(settings) | Command::Worker(settings) | Command::Purge(settings) => {
+                Some(settings)
+            }
             Command::User(UserCommand::Add(args)) => Some(&args.settings),
             Command::Company(CompanyCommand::Add(args)) => Some(&args.settings),
             Command::Location(command) => Some(command.settings()),
             Command::RotateMasterKey(args) => Some(&args.settings),
-            Command::Sandbox(_) | Command::Bench(_) => None,
+            Command::Sandbox(_) | Command::Demo(_) | Command::Bench(_) => None,
         }
     }
 }

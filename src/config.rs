@@ -62,6 +62,11 @@ pub struct Settings {
     pub intake_rate: u32,
     /// Days after which lead payloads are purged.
     pub retention_days: u32,
+    /// How long after start-up this process first applies the retention policy (not a
+    /// setting: tests shorten it).
+    pub purge_first_after: Duration,
+    /// How often it applies it after that.
+    pub purge_every: Duration,
     /// Bearer token protecting `/metrics`, when set.
     pub metrics_token: Option<Secret<String>>,
     /// Logging.
@@ -207,6 +212,8 @@ impl Settings {
             retry_schedule,
             intake_rate: parse_count("LEADRELAY_INTAKE_RATE", &args.intake_rate, 50)?,
             retention_days: parse_count("LEADRELAY_RETENTION_DAYS", &args.retention_days, 90)?,
+            purge_first_after: Duration::from_secs(60),
+            purge_every: Duration::from_secs(24 * 3600),
             metrics_token: args
                 .metrics_token
                 .as_deref()

@@ -14,6 +14,7 @@ use leadrelay::config::{ConfigError, LogFormat, LogSettings, Settings};
 use leadrelay::crypto::Secret;
 use leadrelay::crypto::master_key::MasterKey;
 use leadrelay::crypto::secret_box::SecretBox;
+use leadrelay::history::retention;
 use leadrelay::sandbox::{Sandbox, SandboxConfig};
 use leadrelay::startup::{Application, load_master_key};
 use leadrelay::tenants::cli::CommandSecrets;
@@ -59,6 +60,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(&settings.log);
             runtime()?.block_on(migrate(settings))
         }
+        Command::Purge(settings) => {
+            let settings = Settings::from_args(&settings)?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(purge(settings))
+        }
         Command::User(UserCommand::Add(args)) => {
             let settings = Settings::from_args(&args.settings)?;
             telemetry::init(&settings.log);
@@ -85,6 +91,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::from_args(&args.settings)?;
             telemetry::init(&settings.log);
             runtime()?.block_on(rotate_master_key(settings, args))
+        }
+        Command::Demo(args) => {
+            telemetry::init(&LogSettings {
+                filter: args.log.clone().unwrap_or_else(|| "warn".to_string()),
+                format: LogFormat::Pretty,
+            });
+            runtime()?.block_on(leadrelay::demo::run(&args, shutdown_signal()))
         }
         Command::Sandbox(args) => {
             let (bind, config) = sandbox::config::from_args(&args)?;
@@ -148,6 +161,19 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
             applied.join(", ")
         );
     }
+    Ok(())
+}
+
+async fn purge(settings: Settings) -> anyhow::Result<()> {
+    let mut conn = command_connection(&settings).await?;
+    let days = settings.retention_days;
+    let report = tokio::task::spawn_blocking(move || {
+        let now = leadrelay::accounts::queries::now();
+        retention::purge(&mut conn, days, now, || true)
+            .context("while purging the payloads of old leads")
+    })
+    .await??;
+    println!("{}", report.summary());
     Ok(())
 }
 

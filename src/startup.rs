@@ -1,5 +1,6 @@
-//! Builds the running application: settings → database pool → HTTP server (and, later, the
-//! delivery worker). Used by `main` and by the integration tests, so tests run the real thing.
+//! Builds the running application: settings → database pool → HTTP server, the delivery
+//! worker and the daily retention purge. Used by `main` and by the integration tests, so tests
+//! run the real thing.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::delivery::acculynx::AccuLynxClient;
 use crate::delivery::limits::DeliveryLimits;
 use crate::delivery::schedule::RetrySchedule;
 use crate::delivery::worker::{self, WorkerDeps, WorkerHandle};
+use crate::history::retention::RetentionJob;
 use crate::http::security_headers::security_headers;
 use crate::http::{self, csrf, flash};
 use crate::ops::metrics::Metrics;
@@ -67,6 +69,7 @@ pub struct Application {
     server: Server,
     state: AppState,
     worker: Option<WorkerHandle>,
+    retention: RetentionJob,
 }
 
 impl Application {
@@ -146,11 +149,13 @@ impl Application {
         .disable_signals()
         .shutdown_timeout(3)
         .run();
+        let retention = start_retention(&state.settings, &state.db);
         Ok(Self {
             port: local.port(),
             server,
             state,
             worker,
+            retention,
         })
     }
 
@@ -176,12 +181,14 @@ impl Application {
     }
 
     /// Serves until stopped through [`Application::handle`], then stops the worker (which
-    /// gives back the leads it has not sent and finishes those in flight).
+    /// gives back the leads it has not sent and finishes those in flight) and the retention
+    /// purge.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         if let Some(worker) = self.worker {
             worker.stop().await;
         }
+        self.retention.stop().await;
         served
     }
 }
@@ -236,7 +243,19 @@ pub fn start_worker(
     }))
 }
 
-/// `leadrelay worker`: only the delivery worker, until Ctrl-C or SIGTERM.
+/// Starts this process's daily purge of old lead payloads (SPEC §8). Every instance runs
+/// one; the purge is idempotent, so instances sharing a database do not get in each other's
+/// way.
+pub fn start_retention(settings: &Settings, pool: &DbPool) -> RetentionJob {
+    RetentionJob::start(
+        pool.clone(),
+        settings.retention_days,
+        settings.purge_first_after,
+        settings.purge_every,
+    )
+}
+
+/// `leadrelay worker`: the delivery worker and the retention purge, until Ctrl-C or SIGTERM.
 pub async fn run_worker_only(
     settings: Settings,
     stop: impl std::future::Future<Output = ()>,
@@ -253,9 +272,11 @@ pub async fn run_worker_only(
         // No HTTP server here: nothing serves these counters.
         Arc::new(Metrics::default()),
     )?;
+    let retention = start_retention(&settings, &db);
     stop.await;
     tracing::info!("shutting down: giving back unsent leads and finishing requests in flight");
     worker.stop().await;
+    retention.stop().await;
     Ok(())
 }
 

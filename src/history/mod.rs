@@ -1,5 +1,5 @@
 //! The portal pages people live in (SPEC §8): the dashboard, lead lists, lead timelines and
-//! the CSV export.
+//! the CSV export — and the retention policy that purges old payloads.
 
 pub mod chart;
 pub mod csv;
@@ -12,4 +12,5 @@ pub mod lists;
 pub mod model;
 pub mod pages;
 pub mod queries;
+pub mod retention;
 pub mod timeline;

@@ -70,6 +70,8 @@ pub struct EditStep {
     pub changed: Vec<String>,
     /// The AccuLynx lead before the edit (JSON).
     pub before: String,
+    /// Whether the retention policy purged what the edit changed.
+    pub purged: bool,
 }
 
 fn outcome_label(outcome: &str) -> &'static str {
@@ -134,6 +136,13 @@ pub fn timeline(
     // The body after each edit: the next edit's "before", or the current body.
     for (index, event) in events.iter().enumerate() {
         let step = match event.kind.as_str() {
+            // The retention purge empties the detail (the AccuLynx lead before the edit).
+            "edited" if event.detail.is_empty() => Step::Edited(EditStep {
+                actor: event.actor.clone(),
+                changed: Vec::new(),
+                before: String::new(),
+                purged: true,
+            }),
             "edited" => {
                 let before: Value = serde_json::from_str(&event.detail).unwrap_or(Value::Null);
                 let after = events[index + 1..]
@@ -153,6 +162,7 @@ pub fn timeline(
                         })
                         .unwrap_or_default(),
                     before: serde_json::to_string_pretty(&before).unwrap_or_default(),
+                    purged: false,
                 })
             }
             _ => Step::Replayed(ReplayStep {
