@@ -5,6 +5,10 @@
 
 use clap::{Args, Parser, Subcommand};
 
+mod tools;
+
+pub use tools::{BenchArgs, DemoArgs, SandboxArgs};
+
 /// leadrelay relays leads from ClientTether to AccuLynx.
 ///
 /// Run with no command to serve the portal, the webhook intake and the delivery worker on
@@ -81,38 +85,6 @@ pub enum Command {
     /// Measure leadrelay's speed against a baseline measured in the same run; prints
     /// Markdown. Build with --release first: `cargo run --release -- bench`.
     Bench(BenchArgs),
-}
-
-/// `leadrelay demo`
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// Address the demo's portal and webhooks listen on; 127.0.0.1:0 picks a free port.
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
-    pub bind: String,
-    /// Log filter; info shows every request and delivery [default: warn]
-    #[arg(long, env = "LEADRELAY_LOG", value_name = "FILTER")]
-    pub log: Option<String>,
-}
-
-/// `leadrelay bench`
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// Which benchmarks: intake, delivery; all of them when left out.
-    #[arg(value_name = "NAME")]
-    pub which: Vec<String>,
-    /// Leads per benchmark.
-    #[arg(long, default_value_t = 20_000)]
-    pub leads: usize,
-    /// Deliveries in flight.
-    #[arg(long, default_value_t = 16)]
-    pub concurrency: usize,
-    /// Concurrent webhook senders (intake).
-    #[arg(long, default_value_t = 64)]
-    pub senders: usize,
-    /// Also run on PostgreSQL: a server URL where a throw-away database may be created,
-    /// e.g. postgres://postgres@127.0.0.1:5432/postgres.
-    #[arg(long, value_name = "URL")]
-    pub postgres: Option<String>,
 }
 
 /// `leadrelay user …`
@@ -244,23 +216,6 @@ pub struct RotateMasterKeyArgs {
     pub settings: SettingsArgs,
 }
 
-impl Command {
-    /// The settings a command was given, when it takes any.
-    pub fn settings(&self) -> Option<&SettingsArgs> {
-        match self {
-            Command::Serve(serve) => Some(&serve.settings),
-            Command::Migrate(settings) | Command::Worker(settings) | Command::Purge(settings) => {
-                Some(settings)
-            }
-            Command::User(UserCommand::Add(args)) => Some(&args.settings),
-            Command::Company(CompanyCommand::Add(args)) => Some(&args.settings),
-            Command::Location(command) => Some(command.settings()),
-            Command::RotateMasterKey(args) => Some(&args.settings),
-            Command::Sandbox(_) | Command::Demo(_) | Command::Bench(_) => None,
-        }
-    }
-}
-
 /// Flags of `serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
@@ -360,53 +315,4 @@ pub struct SettingsArgs {
     /// Log format: pretty or json [default: pretty]
     #[arg(long, env = "LEADRELAY_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<String>,
-}
-
-/// Flags of `sandbox`, as text; validated by [`crate::sandbox::config::from_args`] so a bad
-/// value is reported on one line naming its flag.
-#[derive(Clone, Default, Args)]
-pub struct SandboxArgs {
-    /// Address to listen on. Use 127.0.0.1:0 for any free port (the URL printed on start-up
-    /// shows which) [default: 127.0.0.1:9090]
-    #[arg(long, value_name = "HOST:PORT")]
-    pub bind: Option<String>,
-
-    /// An API key to accept, optionally with the AccuLynx location name it stands for, e.g.
-    /// --key demo-key="Denver Office". Repeat for several locations. Without any --key, every
-    /// non-empty key is accepted (and called "Sandbox location"). Requests with any other key
-    /// get 401. The name starts after the first "=" that is followed by other text, so a key
-    /// ending in "=" can be given whole (add one more "=" before its name)
-    #[arg(long = "key", value_name = "KEY[=LOCATION NAME]")]
-    pub keys: Vec<String>,
-
-    /// Share of lead requests answered with an empty 500 (AccuLynx having trouble), from 0
-    /// (never) to 1 (always), e.g. 0.2 for one in five. Checked after the key, before the body
-    /// [default: 0]
-    #[arg(long, value_name = "P")]
-    pub fail_rate: Option<String>,
-
-    /// Milliseconds to wait before every answer of the AccuLynx endpoints (not
-    /// /sandbox/leads), to try a slow AccuLynx or leadrelay's delivery timeout, e.g. 250
-    /// [default: 0]
-    #[arg(long, value_name = "MS")]
-    pub latency: Option<String>,
-
-    /// Whether AccuLynx's rate limits are enforced: more than 10 requests per key or 30 per
-    /// client IP within one second get 429 with Retry-After, and an IP that went over is
-    /// refused for 30 s. Use off for benchmarks [default: on]
-    #[arg(long, value_name = "on|off")]
-    pub rate_limits: Option<String>,
-}
-
-impl std::fmt::Debug for SandboxArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Keys are secrets even in a sandbox: show how many, never which.
-        f.debug_struct("SandboxArgs")
-            .field("bind", &self.bind)
-            .field("keys", &format_args!("[{} key(s)]", self.keys.len()))
-            .field("fail_rate", &self.fail_rate)
-            .field("latency", &self.latency)
-            .field("rate_limits", &self.rate_limits)
-            .finish()
-    }
 }
