@@ -32,13 +32,19 @@ pub struct SearchableCopies {
 
 /// The searchable copies of an AccuLynx lead body.
 pub fn searchable_copies(mapped: &Value) -> SearchableCopies {
+    // Copies are plain text columns: control characters (PostgreSQL refuses NUL) are dropped.
     let text = |name: &str| {
         mapped
             .get(name)
             .and_then(Value::as_str)
-            .map(str::trim)
+            .map(|value| {
+                value
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .collect::<String>()
+            })
+            .map(|value| value.trim().to_string())
             .filter(|value| !value.is_empty())
-            .map(str::to_string)
     };
     let phones: Vec<String> = ["phoneNumber1", "phoneNumber2", "phoneNumber3"]
         .into_iter()

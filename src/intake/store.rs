@@ -95,7 +95,9 @@ pub fn new_lead(
         status: status.to_string(),
         content_type: received.content_type.chars().take(200).collect(),
         request_headers: headers_of_interest(received),
-        raw_body: Some(String::from_utf8_lossy(received.body).into_owned()),
+        // PostgreSQL text cannot hold NUL: a raw NUL byte (possible in a form or multipart
+        // body) is kept visibly as U+FFFD so the lead is stored on either backend.
+        raw_body: Some(String::from_utf8_lossy(received.body).replace('\0', "\u{FFFD}")),
         mapped_body: Some(body.to_string()),
         warnings: serde_json::to_string(&mapped.warnings).unwrap_or_else(|_| "[]".to_string()),
         errors: serde_json::to_string(&mapped.errors).unwrap_or_else(|_| "[]".to_string()),

@@ -243,6 +243,11 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
 /// Checks a display name (company or location): 1–100 characters after trimming.
 pub fn check_name(what: &str, name: &str) -> Result<String, String> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "The {what}'s name has an invisible control character; type it again."
+        ));
+    }
     match name.chars().count() {
         0 => Err(format!("Give the {what} a name.")),
         1..=100 => Ok(name),
@@ -275,6 +280,11 @@ mod tests {
             "North Denver"
         );
         assert!(check_name("location", "   ").is_err());
+        assert!(
+            check_name("location", "North\u{0}Side")
+                .unwrap_err()
+                .contains("control character")
+        );
     }
 
     fn location(version: i32, previous: Option<(i32, NaiveDateTime)>) -> Location {

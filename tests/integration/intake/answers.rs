@@ -292,3 +292,23 @@ async fn over_the_intake_rate_a_location_gets_429_with_retry_after() {
         202
     );
 }
+
+#[tokio::test]
+async fn a_body_with_a_nul_byte_is_stored_on_either_database() {
+    let app = spawn_app().await;
+    let world = seed_world(&app);
+    give_key(&app, &world.a);
+    let response = app
+        .client
+        .post(hook_url(&app, &world.a.location_id))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(b"firstName=Jane\x00Doe&notes=call\x00me".to_vec())
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer_of(response).await;
+    assert_eq!(status, 202, "{body}");
+    let lead = stored(&app, body["lead_id"].as_str().unwrap());
+    assert!(lead.raw_body.unwrap().contains("Jane\u{FFFD}Doe"));
+    assert!(!lead.mapped_body.unwrap().contains('\u{0}'));
+}
