@@ -16,19 +16,33 @@ pub fn record(
     target: &str,
     detail: &str,
 ) -> QueryResult<()> {
+    // Free text from users may hold a NUL, which PostgreSQL text refuses.
+    let (target, detail, label) = (
+        without_nul(target),
+        without_nul(detail),
+        without_nul(&actor.label),
+    );
     diesel::insert_into(audit_events::table)
         .values(NewAuditEvent {
             company_id,
             actor_user_id: actor.user_id.as_deref(),
-            actor: &actor.label,
+            actor: &label,
             action: action.code(),
-            target,
-            detail,
+            target: &target,
+            detail: &detail,
             ip: &actor.ip,
             created_at: crate::accounts::queries::now(),
         })
         .execute(conn)
         .map(drop)
+}
+
+fn without_nul(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') {
+        std::borrow::Cow::Owned(text.replace('\0', ""))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// A page of entries, newest first, older than `before` (an id) when given. A company scope
