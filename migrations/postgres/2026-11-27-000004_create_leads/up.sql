@@ -43,7 +43,6 @@ CREATE INDEX leads_location_status_idx ON leads (location_id, status, received_a
 CREATE INDEX leads_company_status_idx ON leads (company_id, status, received_at DESC, id DESC);
 CREATE INDEX leads_due_idx ON leads (next_attempt_at) WHERE status IN ('queued', 'retrying');
 CREATE INDEX leads_dedupe_idx ON leads (location_id, dedupe_key, received_at);
-CREATE INDEX leads_received_idx ON leads (received_at);
 
 CREATE TABLE delivery_attempts (
     id BIGSERIAL PRIMARY KEY,
