@@ -1,9 +1,9 @@
 //! Sign-in, sign-out and the user's own password.
 
+use crate::http::pages::render_page;
 use std::net::IpAddr;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::model::normalize_email;
@@ -68,13 +68,7 @@ fn render_login(
         next,
         error,
     };
-    let mut response = HttpResponse::build(status);
-    if let Some(cookie) = cookie {
-        response.cookie(cookie);
-    }
-    Ok(response
-        .content_type("text/html; charset=utf-8")
-        .body(page.render().map_err(anyhow::Error::from)?))
+    render_page(status, &page, cookie)
 }
 
 /// The login form.
@@ -259,9 +253,11 @@ pub async fn change_password(
             chrome: user.chrome(),
             error: Some(message.to_string()),
         };
-        Ok(HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(page.render().map_err(anyhow::Error::from)?))
+        render_page(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            &page,
+            None,
+        )
     };
     if form.new_password != form.confirm_password {
         return refuse("The two new passwords are not the same.");

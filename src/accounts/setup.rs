@@ -1,8 +1,8 @@
 //! First run: while no user exists, `serve` logs a one-time link (valid 24 h) whose page
 //! creates the first platform admin. Once anyone exists, every setup link is dead (404).
 
+use crate::http::pages::render_page;
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::model::{NewUser, Role, SetupToken, is_plausible_email, normalize_email};
@@ -91,13 +91,7 @@ fn render(
         email,
         error,
     };
-    let mut response = HttpResponse::build(status);
-    if let Some(cookie) = cookie {
-        response.cookie(cookie);
-    }
-    Ok(response
-        .content_type("text/html; charset=utf-8")
-        .body(page.render().map_err(anyhow::Error::from)?))
+    render_page(status, &page, cookie)
 }
 
 /// The setup form.

@@ -1,7 +1,7 @@
 //! A company's users: list, add with a role, change role, reset password, remove.
 
+use crate::http::pages::render_page;
 use actix_web::{HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::model::{NewUser, Role, User, is_plausible_email, normalize_email};
@@ -130,9 +130,11 @@ pub async fn create_user(
         })
         .await?;
         let page = page(&user, company, users, email, Some(error));
-        return Ok(HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(page.render().map_err(anyhow::Error::from)?));
+        return render_page(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            &page,
+            None,
+        );
     }
     let shown = NewPasswordPage {
         chrome: user.chrome(),
@@ -141,9 +143,7 @@ pub async fn create_user(
         password: generated,
         back: format!("/companies/{slug}/users"),
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(shown.render().map_err(anyhow::Error::from)?))
+    render_page(actix_web::http::StatusCode::OK, &shown, None)
 }
 
 /// Creates a company user and records it; a duplicate email is a `Conflict`.
@@ -290,9 +290,7 @@ pub async fn reset_password(
         password: generated,
         back: format!("/companies/{slug}/users"),
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(shown.render().map_err(anyhow::Error::from)?))
+    render_page(actix_web::http::StatusCode::OK, &shown, None)
 }
 
 /// `POST /users/{id}/remove`.

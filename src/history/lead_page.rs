@@ -4,8 +4,8 @@
 //! failed lead and send it). Both are for admins; both wake the delivery worker once the
 //! lead is back in the queue.
 
+use crate::http::pages::render_page;
 use actix_web::{HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -195,9 +195,11 @@ pub async fn edit_lead(
                 }),
             )
             .await?;
-            Ok(HttpResponse::UnprocessableEntity()
-                .content_type("text/html; charset=utf-8")
-                .body(page.render().map_err(anyhow::Error::from)?))
+            render_page(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &page,
+                None,
+            )
         }
         Err(err) => refusal(&back, err),
     }

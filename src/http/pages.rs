@@ -79,3 +79,18 @@ impl ErrorPage {
         }
     }
 }
+
+/// A rendered page with this status (a 422 that shows the form again, say), plus a cookie
+/// when one must be set (the anonymous CSRF cookie of the login and setup pages).
+pub fn render_page(
+    status: StatusCode,
+    page: &impl Template,
+    cookie: Option<actix_web::cookie::Cookie<'static>>,
+) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    let html = page.render().map_err(anyhow::Error::from)?;
+    let mut response = actix_web::HttpResponse::build(status);
+    if let Some(cookie) = cookie {
+        response.cookie(cookie);
+    }
+    Ok(response.content_type("text/html; charset=utf-8").body(html))
+}

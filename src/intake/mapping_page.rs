@@ -1,9 +1,9 @@
 //! The Field mapping page of a location (SPEC §6.1): its users read the mapping; its admins
 //! change it (audited, SPEC §3) and try it on a sample body with the dry run.
 
+use crate::http::pages::render_page;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use askama::Template;
 
 use crate::audit::{self, Action, Actor};
 use crate::db::DbConn;
@@ -222,7 +222,5 @@ fn sample_of(pairs: &[(String, String)]) -> (String, String) {
 }
 
 fn render(page: &MappingPage, status: StatusCode) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render().map_err(anyhow::Error::from)?))
+    render_page(status, page, None)
 }

@@ -1,7 +1,7 @@
 //! Companies: list, create and edit (platform admins), and a company's page.
 
+use crate::http::pages::render_page;
 use actix_web::{HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
@@ -65,9 +65,11 @@ fn form_page(
 }
 
 fn refuse(page: CompanyFormPage) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::UnprocessableEntity()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render().map_err(anyhow::Error::from)?))
+    render_page(
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        &page,
+        None,
+    )
 }
 
 /// The company form.

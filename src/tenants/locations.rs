@@ -1,7 +1,7 @@
 //! Locations: create, show, rename, pause/resume, delete.
 
+use crate::http::pages::render_page;
 use actix_web::{HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
@@ -72,9 +72,11 @@ pub async fn create_location(
                 new_name: typed,
                 error: Some(message),
             };
-            Ok(HttpResponse::UnprocessableEntity()
-                .content_type("text/html; charset=utf-8")
-                .body(page.render().map_err(anyhow::Error::from)?))
+            render_page(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &page,
+                None,
+            )
         }
         Err(other) => Err(other),
     }
