@@ -7,12 +7,11 @@
 //! A second phase measures how soon after its intake answer a lead's first delivery attempt
 //! reaches the sandbox (target: p95 ≤ 50 ms).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 
+use crate::bench::load::{self, LoadResult};
 use crate::bench::support::{BenchDatabase, ms, percentile, seed_location};
 use crate::config::Settings;
 use crate::crypto::master_key::MasterKey;
@@ -20,17 +19,6 @@ use crate::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 use crate::startup::Application;
 
 const KEY: &str = "bench-intake-key-0001";
-
-/// What one load run measured.
-#[derive(Debug, Clone)]
-pub struct LoadResult {
-    /// Requests per second.
-    pub per_second: f64,
-    /// Median latency.
-    pub p50: Duration,
-    /// 99th percentile latency.
-    pub p99: Duration,
-}
 
 /// The measured numbers.
 #[derive(Debug, Clone)]
@@ -91,7 +79,7 @@ pub async fn run(
         .pool_max_idle_per_host(senders)
         .build()?;
     let baseline_server = bare_server()?;
-    let baseline = load(&http, &baseline_server.0, requests, senders, 0).await?;
+    let baseline = load(&baseline_server.0, requests, senders, 0).await?;
     baseline_server.1.stop(true).await;
 
     let database = BenchDatabase::create(postgres_admin_url)?;
@@ -116,7 +104,7 @@ pub async fn run(
     let url = webhook_url(&app, &master_key).await?;
     let handle = app.handle();
     let server = tokio::spawn(app.run_until_stopped());
-    let intake = load(&http, &url, requests, senders, 0).await?;
+    let intake = load(&url, requests, senders, 0).await?;
     handle.stop(true).await;
     let _ = server.await;
 
@@ -184,52 +172,19 @@ fn bare_server() -> anyhow::Result<(String, actix_web::dev::ServerHandle)> {
     Ok((url, handle))
 }
 
-/// `requests` posts from `senders` concurrent senders; throughput and latency.
+/// `requests` form posts from `senders` concurrent senders, each answered 202.
 async fn load(
-    http: &reqwest::Client,
     url: &str,
     requests: usize,
     senders: usize,
     offset: usize,
 ) -> anyhow::Result<LoadResult> {
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..senders {
-        let (http, url, next) = (http.clone(), url.to_string(), next.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                if n >= requests {
-                    break;
-                }
-                let sent = Instant::now();
-                let response = http
-                    .post(&url)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(form_body(offset + n))
-                    .send()
-                    .await?;
-                let status = response.status();
-                let _ = response.bytes().await?;
-                anyhow::ensure!(status == 202, "the webhook answered {status}");
-                latencies.push(sent.elapsed());
-            }
-            Ok::<_, anyhow::Error>(latencies)
-        }));
-    }
-    let mut latencies = Vec::with_capacity(requests);
-    for task in tasks {
-        latencies.extend(task.await??);
-    }
-    let elapsed = started.elapsed();
-    latencies.sort();
-    Ok(LoadResult {
-        per_second: requests as f64 / elapsed.as_secs_f64(),
-        p50: percentile(&latencies, 50.0),
-        p99: percentile(&latencies, 99.0),
+    let url = url::Url::parse(url)?;
+    let target = url.clone();
+    load::run(&url, requests, senders, 202, move |n| {
+        load::form_post(&target, &form_body(offset + n))
     })
+    .await
 }
 
 /// Posts `count` leads at `per_second`; for each, the time from its answer to its arrival at

@@ -4,4 +4,5 @@
 
 pub mod delivery;
 pub mod intake;
+pub mod load;
 pub mod support;
