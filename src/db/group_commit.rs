@@ -12,12 +12,15 @@
 //! the largest cost of a batch); PostgreSQL aborts the whole transaction on any error, so
 //! there they still get one.
 //!
-//! Each writer thread owns its connection. On SQLite it checkpoints the WAL itself about
-//! once a second, instead of in the middle of whichever commit crosses the size threshold.
+//! Each writer thread owns its connection. On SQLite the writers never checkpoint the WAL
+//! in the middle of a commit; a checkpoint thread with a connection of its own copies the
+//! WAL back into the database about once a second (a passive checkpoint runs beside the
+//! writer instead of taking its time).
 
 use std::any::Any;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
@@ -41,6 +44,8 @@ struct Request {
 #[derive(Clone)]
 pub struct GroupCommit {
     sender: mpsc::Sender<Request>,
+    /// The checkpoint thread stops once every handle is gone.
+    _alive: std::sync::Arc<()>,
 }
 
 /// Why a job's result never came.
@@ -54,17 +59,35 @@ impl GroupCommit {
     pub fn start(url: &DatabaseUrl, writers: usize, max_batch: usize) -> Self {
         let (sender, receiver) = mpsc::channel::<Request>(max_batch * 8);
         let receiver = std::sync::Arc::new(std::sync::Mutex::new(receiver));
+        let checkpoint_due = std::sync::Arc::new(AtomicBool::new(false));
         for index in 0..writers.max(1) {
             let manager = ConnectionManager::new(url.clone());
             let receiver = receiver.clone();
+            let checkpoint_due = checkpoint_due.clone();
             let spawned = thread::Builder::new()
                 .name(format!("db-writer-{index}"))
-                .spawn(move || Writer::new(manager).run(&receiver, max_batch.max(1)));
+                .spawn(move || {
+                    Writer::new(manager, checkpoint_due).run(&receiver, max_batch.max(1));
+                });
             if let Err(err) = spawned {
                 tracing::error!(error = %err, "could not start a database writer thread");
             }
         }
-        Self { sender }
+        let alive = std::sync::Arc::new(());
+        if let DatabaseUrl::Sqlite(_) = url {
+            let manager = ConnectionManager::new(url.clone());
+            let alive = std::sync::Arc::downgrade(&alive);
+            let spawned = thread::Builder::new()
+                .name("db-checkpoint".to_string())
+                .spawn(move || checkpoint_until_gone(&manager, &alive, &checkpoint_due));
+            if let Err(err) = spawned {
+                tracing::error!(error = %err, "could not start the WAL checkpoint thread");
+            }
+        }
+        Self {
+            sender,
+            _alive: alive,
+        }
     }
 
     /// Runs `job` (in a savepoint) in the next batch; resolves after the batch committed.
@@ -109,19 +132,85 @@ impl GroupCommit {
     }
 }
 
+/// How often the checkpoint thread copies the WAL back into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// WAL size (frames, i.e. pages) above which the checkpoint thread asks a writer to
+/// checkpoint between two batches. Under sustained writes a checkpoint running beside the
+/// writer never sees the end of the WAL, and SQLite starts the WAL from its beginning again
+/// only after a checkpoint copied all of it; the writer's own checkpoint does (the thread has
+/// already copied most pages, so it is short), and the next commit restarts the WAL.
+const WRITER_CHECKPOINT_ABOVE_FRAMES: i32 = 4096;
+
+/// The checkpoint thread: a passive checkpoint about once a second, on a connection of its
+/// own, until every [`GroupCommit`] handle is dropped.
+fn checkpoint_until_gone(
+    manager: &ConnectionManager,
+    alive: &std::sync::Weak<()>,
+    writer_should_checkpoint: &AtomicBool,
+) {
+    let mut conn: Option<diesel::SqliteConnection> = None;
+    loop {
+        thread::sleep(CHECKPOINT_EVERY);
+        if alive.strong_count() == 0 {
+            return;
+        }
+        if conn.is_none() {
+            match manager.establish() {
+                Ok(DbConn::Sqlite(opened)) => conn = Some(opened),
+                Ok(DbConn::Pg(_)) => return,
+                Err(err) => {
+                    tracing::warn!(error = %err, "WAL checkpoint: no database connection");
+                    continue;
+                }
+            }
+        }
+        let Some(open) = conn.as_mut() else {
+            continue;
+        };
+        match passive_checkpoint(open) {
+            Ok(frames) if frames > WRITER_CHECKPOINT_ABOVE_FRAMES => {
+                writer_should_checkpoint.store(true, Ordering::Relaxed);
+            }
+            Ok(_) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "WAL checkpoint failed");
+                conn = None;
+            }
+        }
+    }
+}
+
+/// What `PRAGMA wal_checkpoint` answers.
+#[derive(diesel::QueryableByName)]
+struct Checkpointed {
+    /// Frames in the WAL.
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    log: i32,
+}
+
+/// Runs one passive checkpoint; the size of the WAL in frames.
+fn passive_checkpoint(conn: &mut diesel::SqliteConnection) -> Result<i32, DieselError> {
+    use diesel::RunQueryDsl;
+    let done: Checkpointed =
+        diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)").get_result(conn)?;
+    Ok(done.log)
+}
+
 /// One writer thread: its connection, re-opened when lost.
 struct Writer {
     manager: ConnectionManager,
     conn: Option<DbConn>,
-    last_checkpoint: Instant,
+    /// Set by the checkpoint thread when the WAL has grown large (SQLite).
+    checkpoint_due: std::sync::Arc<AtomicBool>,
 }
 
 impl Writer {
-    fn new(manager: ConnectionManager) -> Self {
+    fn new(manager: ConnectionManager, checkpoint_due: std::sync::Arc<AtomicBool>) -> Self {
         Self {
             manager,
             conn: None,
-            last_checkpoint: Instant::now(),
+            checkpoint_due,
         }
     }
 
@@ -165,7 +254,12 @@ impl Writer {
             if let DbConn::Sqlite(_) = conn {
                 // The writer touches every index of the tables it writes: a page cache of
                 // 64 MiB (instead of 2 MiB) keeps their hot pages in memory.
-                conn.batch_execute("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536;")?;
+                // The WAL file is reused from its start after each checkpoint; a busy
+                // burst may grow it, and this returns the space once it is reused.
+                conn.batch_execute(
+                    "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536; \
+                     PRAGMA journal_size_limit = 67108864;",
+                )?;
             }
             self.conn = Some(conn);
         }
@@ -223,13 +317,12 @@ impl Writer {
                 }
             }
         }
-        if sqlite && self.last_checkpoint.elapsed() >= Duration::from_secs(1) {
-            self.last_checkpoint = Instant::now();
-            if let Some(conn) = self.conn.as_mut()
-                && let Err(err) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")
-            {
-                tracing::warn!(error = %err, "WAL checkpoint failed");
-            }
+        if sqlite
+            && self.checkpoint_due.swap(false, Ordering::Relaxed)
+            && let Some(DbConn::Sqlite(conn)) = self.conn.as_mut()
+            && let Err(err) = passive_checkpoint(conn)
+        {
+            tracing::warn!(error = %err, "WAL checkpoint failed");
         }
     }
 }
