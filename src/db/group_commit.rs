@@ -7,10 +7,12 @@
 //!
 //! Isolation of a failing job: [`GroupCommit::run`] runs the job in a savepoint, so a job
 //! that fails midway is rolled back alone. [`GroupCommit::run_single_write`] is for jobs
-//! that write with at most one statement: on SQLite a failed statement undoes itself, so no
-//! savepoint is needed (savepoints make SQLite copy every page they touch to a sub-journal,
-//! the largest cost of a batch); PostgreSQL aborts the whole transaction on any error, so
-//! there they still get one.
+//! that write with at most one statement and may run twice. They run without a savepoint:
+//! on SQLite a failed statement undoes itself (savepoints make SQLite copy every page they
+//! touch to a sub-journal, the largest cost of a batch); PostgreSQL aborts the whole
+//! transaction on any error, so there a batch made only of such jobs runs without
+//! savepoints (two statements fewer per job), and if one of them fails the batch is rolled
+//! back and run again with a savepoint per job, so only the failing job fails.
 //!
 //! Each writer thread owns its connection. On SQLite the writers never checkpoint the WAL
 //! in the middle of a commit; a checkpoint thread with a connection of its own copies the
@@ -32,11 +34,19 @@ use super::DbConn;
 use super::pool::ConnectionManager;
 
 type Outcome = Result<Box<dyn Any + Send>, DieselError>;
-type Job = Box<dyn FnOnce(&mut DbConn) -> Outcome + Send>;
+
+/// A job of a batch.
+enum Job {
+    /// Runs once, in a savepoint.
+    Once(Box<dyn FnOnce(&mut DbConn) -> Outcome + Send>),
+    /// Writes with one statement; may run a second time if its batch is run again.
+    SingleWrite(Box<dyn FnMut(&mut DbConn) -> Outcome + Send>),
+    /// Already run.
+    Done,
+}
 
 struct Request {
     job: Job,
-    savepoint: bool,
     reply: oneshot::Sender<Outcome>,
 }
 
@@ -96,39 +106,54 @@ impl GroupCommit {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, DieselError> + Send + 'static,
     {
-        self.submit(job, true).await
+        self.submit(Job::Once(Box::new(move |conn| {
+            job(conn).map(|value| Box::new(value) as Box<dyn Any + Send>)
+        })))
+        .await
     }
 
     /// Like [`GroupCommit::run`], for a job whose writes are a single statement (any number
-    /// of reads before it): on SQLite it runs without a savepoint.
-    pub async fn run_single_write<T, F>(&self, job: F) -> Result<T, DieselError>
+    /// of reads before it) and that can run again from the start if its batch is rolled
+    /// back: it runs without a savepoint (see the module docs).
+    pub async fn run_single_write<T, F>(&self, mut job: F) -> Result<T, DieselError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> Result<T, DieselError> + Send + 'static,
+        F: FnMut(&mut DbConn) -> Result<T, DieselError> + Send + 'static,
     {
-        self.submit(job, false).await
+        self.submit(Job::SingleWrite(Box::new(move |conn| {
+            job(conn).map(|value| Box::new(value) as Box<dyn Any + Send>)
+        })))
+        .await
     }
 
-    async fn submit<T, F>(&self, job: F, savepoint: bool) -> Result<T, DieselError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> Result<T, DieselError> + Send + 'static,
-    {
+    async fn submit<T: 'static>(&self, job: Job) -> Result<T, DieselError> {
         let (reply, answer) = oneshot::channel();
-        let job: Job =
-            Box::new(move |conn| job(conn).map(|value| Box::new(value) as Box<dyn Any + Send>));
         self.sender
-            .send(Request {
-                job,
-                savepoint,
-                reply,
-            })
+            .send(Request { job, reply })
             .await
             .map_err(|_| writer_gone())?;
         let value = answer.await.map_err(|_| writer_gone())??;
         value.downcast::<T>().map(|boxed| *boxed).map_err(|_| {
             DieselError::QueryBuilderError("a job's result had an unexpected type".into())
         })
+    }
+}
+
+/// Runs a job, in a savepoint if asked (a [`Job::Once`] always is).
+fn run_job(conn: &mut DbConn, job: &mut Job, savepoint: bool) -> Outcome {
+    match std::mem::replace(job, Job::Done) {
+        Job::Once(once) => conn.transaction(once),
+        Job::SingleWrite(mut single) => {
+            let outcome = if savepoint {
+                conn.transaction(&mut single)
+            } else {
+                single(conn)
+            };
+            // Kept: its batch may run again.
+            *job = Job::SingleWrite(single);
+            outcome
+        }
+        Job::Done => Err(writer_gone()),
     }
 }
 
@@ -280,27 +305,36 @@ impl Writer {
             }
         };
         let sqlite = matches!(conn, DbConn::Sqlite(_));
-        let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
-        let jobs: Vec<(Job, bool)> = batch
+        let mut jobs: Vec<Job> = batch
             .iter_mut()
-            .map(|request| {
-                (
-                    std::mem::replace(&mut request.job, Box::new(|_| Err(writer_gone()))),
-                    request.savepoint,
-                )
-            })
+            .map(|request| std::mem::replace(&mut request.job, Job::Done))
             .collect();
-        let committed = super::write_transaction(conn, |conn| {
-            for (job, savepoint) in jobs {
-                // A savepoint per job, unless one statement alone writes (see module docs).
-                outcomes.push(if savepoint || !sqlite {
-                    conn.transaction(job)
-                } else {
-                    job(conn)
-                });
-            }
-            Ok::<(), DieselError>(())
-        });
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(jobs.len());
+        let all_single_writes = jobs.iter().all(|job| matches!(job, Job::SingleWrite(_)));
+        let mut committed = if !sqlite && all_single_writes {
+            // PostgreSQL, no savepoints; a failure aborts the transaction: run it again.
+            let first = super::write_transaction(conn, |conn| {
+                for job in &mut jobs {
+                    outcomes.push(Ok(run_job(conn, job, false)?));
+                }
+                Ok::<(), DieselError>(())
+            });
+            first.is_ok().then_some(Ok(()))
+        } else {
+            None
+        };
+        if committed.is_none() {
+            outcomes.clear();
+            committed = Some(super::write_transaction(conn, |conn| {
+                for job in &mut jobs {
+                    // Single writes on SQLite go without one (see the module docs).
+                    let savepoint = !(sqlite && matches!(job, Job::SingleWrite(_)));
+                    outcomes.push(run_job(conn, job, savepoint));
+                }
+                Ok::<(), DieselError>(())
+            }));
+        }
+        let committed = committed.unwrap_or(Ok(()));
         match committed {
             Ok(()) => {
                 for (request, outcome) in batch.drain(..).zip(outcomes) {

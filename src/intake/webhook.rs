@@ -96,10 +96,10 @@ pub async fn receive_webhook(
     };
     let lead = new_lead(&location, &received, &mapped);
     let window = location.mapping.dedupe_window_hours();
-    // One write statement (the dedupe lookup only reads): no savepoint needed on SQLite.
+    // One write statement (the dedupe lookup only reads), and it can run again.
     let stored = state
         .writer
-        .run_single_write(move |conn| queries::store(conn, lead, window))
+        .run_single_write(move |conn| queries::store(conn, lead.clone(), window))
         .await;
     let lead = match stored {
         Ok(lead) => lead,

@@ -19,6 +19,7 @@ mod browser_smoke;
 mod delivery;
 mod demo;
 mod foundation;
+mod group_commit;
 mod history;
 mod history_browser;
 mod history_csv;
