@@ -216,7 +216,7 @@ async fn first_attempt_latency(
         answered.insert(format!("ct-{}", offset + n), SystemTime::now());
     }
     let deadline = Instant::now() + Duration::from_secs(60);
-    while sandbox.accepted().len() < count {
+    while sandbox.accepted_count() < count {
         anyhow::ensure!(
             Instant::now() < deadline,
             "not every lead reached the sandbox"

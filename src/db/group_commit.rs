@@ -7,12 +7,13 @@
 //!
 //! Isolation of a failing job: [`GroupCommit::run`] runs the job in a savepoint, so a job
 //! that fails midway is rolled back alone. [`GroupCommit::run_single_write`] is for jobs
-//! that write with at most one statement and may run twice. They run without a savepoint:
-//! on SQLite a failed statement undoes itself (savepoints make SQLite copy every page they
-//! touch to a sub-journal, the largest cost of a batch); PostgreSQL aborts the whole
-//! transaction on any error, so there a batch made only of such jobs runs without
-//! savepoints (two statements fewer per job), and if one of them fails the batch is rolled
-//! back and run again with a savepoint per job, so only the failing job fails.
+//! that write with at most one statement and may run twice: on SQLite they run without a
+//! savepoint, since a failed statement undoes itself (savepoints make SQLite copy every page
+//! they touch to a sub-journal, the largest cost of a batch). [`GroupCommit::run_repeatable`]
+//! is for jobs of several statements that may run twice. PostgreSQL aborts the whole
+//! transaction on any error, so there a batch made only of jobs that may run twice runs
+//! without savepoints (two statements fewer per job), and if one of them fails the batch is
+//! rolled back and run again with a savepoint per job, so only the failing job fails.
 //!
 //! Each writer thread owns its connection. On SQLite the writers never checkpoint the WAL
 //! in the middle of a commit; a checkpoint thread with a connection of its own copies the
@@ -41,6 +42,8 @@ enum Job {
     Once(Box<dyn FnOnce(&mut DbConn) -> Outcome + Send>),
     /// Writes with one statement; may run a second time if its batch is run again.
     SingleWrite(Box<dyn FnMut(&mut DbConn) -> Outcome + Send>),
+    /// Writes with several statements; may run a second time if its batch is run again.
+    Repeatable(Box<dyn FnMut(&mut DbConn) -> Outcome + Send>),
     /// Already run.
     Done,
 }
@@ -126,6 +129,19 @@ impl GroupCommit {
         .await
     }
 
+    /// Like [`GroupCommit::run`], for a job that can run again from the start if its batch
+    /// is rolled back: on PostgreSQL it runs without a savepoint (see the module docs).
+    pub async fn run_repeatable<T, F>(&self, mut job: F) -> Result<T, DieselError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut DbConn) -> Result<T, DieselError> + Send + 'static,
+    {
+        self.submit(Job::Repeatable(Box::new(move |conn| {
+            job(conn).map(|value| Box::new(value) as Box<dyn Any + Send>)
+        })))
+        .await
+    }
+
     async fn submit<T: 'static>(&self, job: Job) -> Result<T, DieselError> {
         let (reply, answer) = oneshot::channel();
         self.sender
@@ -143,17 +159,30 @@ impl GroupCommit {
 fn run_job(conn: &mut DbConn, job: &mut Job, savepoint: bool) -> Outcome {
     match std::mem::replace(job, Job::Done) {
         Job::Once(once) => conn.transaction(once),
-        Job::SingleWrite(mut single) => {
-            let outcome = if savepoint {
-                conn.transaction(&mut single)
-            } else {
-                single(conn)
-            };
+        Job::SingleWrite(mut work) => {
+            let outcome = run_maybe_in_savepoint(conn, &mut work, savepoint);
             // Kept: its batch may run again.
-            *job = Job::SingleWrite(single);
+            *job = Job::SingleWrite(work);
+            outcome
+        }
+        Job::Repeatable(mut work) => {
+            let outcome = run_maybe_in_savepoint(conn, &mut work, savepoint);
+            *job = Job::Repeatable(work);
             outcome
         }
         Job::Done => Err(writer_gone()),
+    }
+}
+
+fn run_maybe_in_savepoint(
+    conn: &mut DbConn,
+    work: &mut Box<dyn FnMut(&mut DbConn) -> Outcome + Send>,
+    savepoint: bool,
+) -> Outcome {
+    if savepoint {
+        conn.transaction(work)
+    } else {
+        work(conn)
     }
 }
 
@@ -310,8 +339,10 @@ impl Writer {
             .map(|request| std::mem::replace(&mut request.job, Job::Done))
             .collect();
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(jobs.len());
-        let all_single_writes = jobs.iter().all(|job| matches!(job, Job::SingleWrite(_)));
-        let mut committed = if !sqlite && all_single_writes {
+        let all_repeatable = jobs
+            .iter()
+            .all(|job| matches!(job, Job::SingleWrite(_) | Job::Repeatable(_)));
+        let mut committed = if !sqlite && all_repeatable {
             // PostgreSQL, no savepoints; a failure aborts the transaction: run it again.
             let first = super::write_transaction(conn, |conn| {
                 for job in &mut jobs {

@@ -180,7 +180,7 @@ pub struct LeadUpdate {
 }
 
 /// A recorded attempt.
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = delivery_attempts)]
 pub struct NewAttempt {
     /// Lead.

@@ -335,10 +335,11 @@ async fn finish(
     let ours = ctx
         .deps
         .writer
-        .run(move |conn| {
-            let ours = queries::record(conn, &lead_id, &owner, attempt, &update)?;
-            if let Some((message, location)) = rejected_key
-                && queries::flag_rejected_key(conn, &location.id, &message)?
+        // Plain writes of what was decided: the job can run again if its batch is.
+        .run_repeatable(move |conn| {
+            let ours = queries::record(conn, &lead_id, &owner, attempt.clone(), &update)?;
+            if let Some((message, location)) = &rejected_key
+                && queries::flag_rejected_key(conn, &location.id, message)?
             {
                 audit::record(
                     conn,
@@ -346,7 +347,7 @@ async fn finish(
                     Some(&company_id),
                     Action::KeyRejected,
                     &location.name,
-                    &message,
+                    message,
                 )?;
             }
             Ok(ours)

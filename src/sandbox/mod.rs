@@ -89,6 +89,11 @@ impl Sandbox {
         self.state.store.accepted()
     }
 
+    /// How many leads were accepted so far (without copying them).
+    pub fn accepted_count(&self) -> usize {
+        self.state.store.accepted_count()
+    }
+
     /// Every request to `POST /api/v1/leads` so far, whatever its answer, in arrival order.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.state.store.requests()

@@ -78,6 +78,10 @@ impl Store {
         lock(&self.accepted).clone()
     }
 
+    pub(crate) fn accepted_count(&self) -> usize {
+        lock(&self.accepted).len()
+    }
+
     pub(crate) fn requests(&self) -> Vec<RequestRecord> {
         lock(&self.requests)
             .iter()
