@@ -342,30 +342,32 @@ impl Writer {
         let all_repeatable = jobs
             .iter()
             .all(|job| matches!(job, Job::SingleWrite(_) | Job::Repeatable(_)));
-        let mut committed = if !sqlite && all_repeatable {
-            // PostgreSQL, no savepoints; a failure aborts the transaction: run it again.
-            let first = super::write_transaction(conn, |conn| {
-                for job in &mut jobs {
-                    outcomes.push(Ok(run_job(conn, job, false)?));
-                }
-                Ok::<(), DieselError>(())
-            });
-            first.is_ok().then_some(Ok(()))
-        } else {
-            None
+        // PostgreSQL, jobs that may run twice: no savepoints. A failure aborts the whole
+        // transaction, so then the batch runs again below, a savepoint per job.
+        let without_savepoints = (!sqlite && all_repeatable)
+            .then(|| {
+                super::write_transaction(conn, |conn| {
+                    for job in &mut jobs {
+                        outcomes.push(Ok(run_job(conn, job, false)?));
+                    }
+                    Ok::<(), DieselError>(())
+                })
+            })
+            .filter(Result::is_ok);
+        let committed = match without_savepoints {
+            Some(committed) => committed,
+            None => {
+                outcomes.clear();
+                super::write_transaction(conn, |conn| {
+                    for job in &mut jobs {
+                        // Single writes on SQLite go without one (see the module docs).
+                        let savepoint = !(sqlite && matches!(job, Job::SingleWrite(_)));
+                        outcomes.push(run_job(conn, job, savepoint));
+                    }
+                    Ok::<(), DieselError>(())
+                })
+            }
         };
-        if committed.is_none() {
-            outcomes.clear();
-            committed = Some(super::write_transaction(conn, |conn| {
-                for job in &mut jobs {
-                    // Single writes on SQLite go without one (see the module docs).
-                    let savepoint = !(sqlite && matches!(job, Job::SingleWrite(_)));
-                    outcomes.push(run_job(conn, job, savepoint));
-                }
-                Ok::<(), DieselError>(())
-            }));
-        }
-        let committed = committed.unwrap_or(Ok(()));
         match committed {
             Ok(()) => {
                 for (request, outcome) in batch.drain(..).zip(outcomes) {
