@@ -16,14 +16,11 @@
 //! rolled back and run again with a savepoint per job, so only the failing job fails.
 //!
 //! Each writer thread owns its connection. On SQLite the writers never checkpoint the WAL
-//! in the middle of a commit; a checkpoint thread with a connection of its own copies the
-//! WAL back into the database about once a second (a passive checkpoint runs beside the
-//! writer instead of taking its time).
+//! in the middle of a commit; `db/wal_checkpoint.rs` says who does.
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Duration;
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
@@ -33,6 +30,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::DatabaseUrl;
 use super::DbConn;
 use super::pool::ConnectionManager;
+use super::wal_checkpoint;
 
 type Outcome = Result<Box<dyn Any + Send>, DieselError>;
 
@@ -92,7 +90,9 @@ impl GroupCommit {
             let alive = std::sync::Arc::downgrade(&alive);
             let spawned = thread::Builder::new()
                 .name("db-checkpoint".to_string())
-                .spawn(move || checkpoint_until_gone(&manager, &alive, &checkpoint_due));
+                .spawn(move || {
+                    wal_checkpoint::checkpoint_until_gone(&manager, &alive, &checkpoint_due)
+                });
             if let Err(err) = spawned {
                 tracing::error!(error = %err, "could not start the WAL checkpoint thread");
             }
@@ -184,71 +184,6 @@ fn run_maybe_in_savepoint(
     } else {
         work(conn)
     }
-}
-
-/// How often the checkpoint thread copies the WAL back into the database.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
-
-/// WAL size (frames, i.e. pages) above which the checkpoint thread asks a writer to
-/// checkpoint between two batches. Under sustained writes a checkpoint running beside the
-/// writer never sees the end of the WAL, and SQLite starts the WAL from its beginning again
-/// only after a checkpoint copied all of it; the writer's own checkpoint does (the thread has
-/// already copied most pages, so it is short), and the next commit restarts the WAL.
-const WRITER_CHECKPOINT_ABOVE_FRAMES: i32 = 4096;
-
-/// The checkpoint thread: a passive checkpoint about once a second, on a connection of its
-/// own, until every [`GroupCommit`] handle is dropped.
-fn checkpoint_until_gone(
-    manager: &ConnectionManager,
-    alive: &std::sync::Weak<()>,
-    writer_should_checkpoint: &AtomicBool,
-) {
-    let mut conn: Option<diesel::SqliteConnection> = None;
-    loop {
-        thread::sleep(CHECKPOINT_EVERY);
-        if alive.strong_count() == 0 {
-            return;
-        }
-        if conn.is_none() {
-            match manager.establish() {
-                Ok(DbConn::Sqlite(opened)) => conn = Some(opened),
-                Ok(DbConn::Pg(_)) => return,
-                Err(err) => {
-                    tracing::warn!(error = %err, "WAL checkpoint: no database connection");
-                    continue;
-                }
-            }
-        }
-        let Some(open) = conn.as_mut() else {
-            continue;
-        };
-        match passive_checkpoint(open) {
-            Ok(frames) if frames > WRITER_CHECKPOINT_ABOVE_FRAMES => {
-                writer_should_checkpoint.store(true, Ordering::Relaxed);
-            }
-            Ok(_) => {}
-            Err(err) => {
-                tracing::warn!(error = %err, "WAL checkpoint failed");
-                conn = None;
-            }
-        }
-    }
-}
-
-/// What `PRAGMA wal_checkpoint` answers.
-#[derive(diesel::QueryableByName)]
-struct Checkpointed {
-    /// Frames in the WAL.
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    log: i32,
-}
-
-/// Runs one passive checkpoint; the size of the WAL in frames.
-fn passive_checkpoint(conn: &mut diesel::SqliteConnection) -> Result<i32, DieselError> {
-    use diesel::RunQueryDsl;
-    let done: Checkpointed =
-        diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)").get_result(conn)?;
-    Ok(done.log)
 }
 
 /// One writer thread: its connection, re-opened when lost.
@@ -387,7 +322,7 @@ impl Writer {
         if sqlite
             && self.checkpoint_due.swap(false, Ordering::Relaxed)
             && let Some(DbConn::Sqlite(conn)) = self.conn.as_mut()
-            && let Err(err) = passive_checkpoint(conn)
+            && let Err(err) = wal_checkpoint::passive_checkpoint(conn)
         {
             tracing::warn!(error = %err, "WAL checkpoint failed");
         }

@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod pool;
 pub mod schema;
 mod url;
+mod wal_checkpoint;
 
 pub use pool::{DbPool, connect_pool};
 pub use url::DatabaseUrl;

@@ -51,7 +51,7 @@ const BUCKETS: [(u64, &str); 13] = [
     (30_000_000, "30"),
 ];
 
-/// A histogram of durations over [`BUCKETS`]; one more slot counts what is above them all.
+/// A histogram of durations over `BUCKETS`; one more slot counts what is above them all.
 #[derive(Debug, Default)]
 pub struct Histogram {
     slots: [AtomicU64; BUCKETS.len() + 1],
