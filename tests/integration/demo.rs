@@ -6,9 +6,9 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::fixtures::{Session, csrf_of, new_client};
 use crate::helpers::{init_tls, leadrelay_command, wait_until};
 use crate::history::{listed, page};
+use crate::secrets_support::login_at_with;
 
 /// A running `leadrelay demo` and what it printed up to its curl line.
 struct Demo {
@@ -151,30 +151,6 @@ fn curl_request(line: &str) -> (String, Vec<(String, String)>) {
     (url, fields)
 }
 
-async fn sign_in(portal: &str, email: &str, password: &str) -> Session {
-    let client = new_client();
-    let html = client
-        .get(format!("{portal}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let mut session = Session {
-        csrf: csrf_of(&html),
-        client,
-        base: portal.to_string(),
-        token: None,
-    };
-    let response = session
-        .post("/login", &[("email", email), ("password", password)])
-        .await;
-    assert_eq!(response.status(), 303, "sign-in with the printed password");
-    session.csrf = csrf_of(&page(&session, "/account").await);
-    session
-}
-
 #[tokio::test]
 async fn the_demo_prints_a_login_and_a_curl_line_that_work_and_ctrl_c_cleans_up() {
     init_tls();
@@ -194,7 +170,7 @@ async fn the_demo_prints_a_login_and_a_curl_line_that_work_and_ctrl_c_cleans_up(
     assert!(data_dir.join("leadrelay.db").exists());
     assert!(webhook_url.starts_with(&format!("{portal}/hooks/")));
 
-    let admin = sign_in(&portal, &email, &password).await;
+    let admin = login_at_with(&portal, &email, &password).await;
     let leads = page(&admin, "/companies/demo-roofing/leads").await;
     assert_eq!(listed(&leads).len(), 4, "the four sample leads");
     for shown in ["Jane Cooper", "Marcus Reyes", "Nguyen"] {

@@ -57,6 +57,11 @@ pub fn location_row(app: &TestApp, id: &str) -> Location {
 
 /// Signs in at another running application (same database as a test app).
 pub async fn login_at(address: &str, email: &str) -> Session {
+    login_at_with(address, email, crate::fixtures::PASSWORD).await
+}
+
+/// Signs in at a running application (any process) with this password.
+pub async fn login_at_with(address: &str, email: &str, password: &str) -> Session {
     let client = crate::fixtures::new_client();
     let html = client
         .get(format!("{address}/login"))
@@ -73,10 +78,7 @@ pub async fn login_at(address: &str, email: &str) -> Session {
         token: None,
     };
     let response = session
-        .post(
-            "/login",
-            &[("email", email), ("password", crate::fixtures::PASSWORD)],
-        )
+        .post("/login", &[("email", email), ("password", password)])
         .await;
     assert_eq!(response.status(), 303, "sign-in of {email} at {address}");
     let html = session.get("/account").await.text().await.unwrap();
