@@ -7,6 +7,7 @@
 //! (`history`, `ops`, …) use `http`, `db`, `crypto`; `db` and `crypto` know no web.
 
 pub mod accounts;
+pub mod acculynx;
 pub mod audit;
 pub mod bench;
 pub mod cli;
@@ -20,9 +21,11 @@ pub mod error;
 pub mod history;
 pub mod http;
 pub mod intake;
+pub mod leads;
 pub mod ops;
 pub mod routes;
 pub mod sandbox;
+pub mod state;
 pub mod startup;
 pub mod telemetry;
 pub mod tenants;

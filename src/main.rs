@@ -168,7 +168,7 @@ async fn purge(settings: Settings) -> anyhow::Result<()> {
     let mut conn = command_connection(&settings).await?;
     let days = settings.retention_days;
     let report = tokio::task::spawn_blocking(move || {
-        let now = leadrelay::accounts::queries::now();
+        let now = leadrelay::db::now();
         retention::purge(&mut conn, days, now, || true)
             .context("while purging the payloads of old leads")
     })

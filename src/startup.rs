@@ -18,50 +18,17 @@ use crate::crypto::secret_box::SecretBox;
 use crate::crypto::url_token::UrlSigner;
 use crate::db::group_commit::GroupCommit;
 use crate::db::{Backend, DbPool, pool};
-use crate::delivery::acculynx::AccuLynxClient;
+use crate::acculynx::client::AccuLynxClient;
 use crate::delivery::limits::DeliveryLimits;
 use crate::delivery::schedule::RetrySchedule;
 use crate::delivery::worker::{self, WorkerDeps, WorkerHandle};
 use crate::history::retention::RetentionJob;
 use crate::http::security_headers::security_headers;
 use crate::http::{self, csrf, flash};
-use crate::ops::metrics::Metrics;
+use crate::telemetry::metrics::Metrics;
+use crate::state::AppState;
 use crate::tenants::secrets;
 use crate::{routes, telemetry};
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    /// The database pool.
-    pub db: DbPool,
-    /// The settings of this process.
-    pub settings: Arc<Settings>,
-    /// Base of the webhook URLs shown to users.
-    pub public_url: Url,
-    /// Key of the CSRF tokens (derived from the master key, so all instances agree).
-    pub csrf_key: [u8; 32],
-    /// Whether cookies are marked `Secure` (the public URL is https).
-    pub secure_cookies: bool,
-    /// Per-IP throttle of the login form.
-    pub login_throttle: Arc<LoginThrottle>,
-    /// Seals and opens the AccuLynx keys of locations.
-    pub secret_box: SecretBox,
-    /// Makes and checks webhook URL tokens.
-    pub url_signer: UrlSigner,
-    /// Talks to AccuLynx (or the sandbox).
-    pub acculynx: AccuLynxClient,
-    /// The per-location intake rate.
-    pub intake_limiter: Arc<crate::intake::limits::IntakeLimiter>,
-    /// Locations as the webhook needs them; invalidate an entry after changing a location.
-    pub intake_locations: Arc<crate::intake::cache::LocationCache>,
-    /// The group-commit writer every hot write path goes through.
-    pub writer: GroupCommit,
-    /// Wakes this process's delivery worker when leads become due (intake, replays,
-    /// resumed locations), so the first attempt starts at once instead of at the next poll.
-    pub wake_worker: Arc<tokio::sync::Notify>,
-    /// This process's counters, shown at `/metrics` (the worker adds to them too).
-    pub metrics: Arc<Metrics>,
-}
 
 /// A built application: listening, not yet serving until awaited.
 pub struct Application {
@@ -233,7 +200,7 @@ pub fn start_worker(
         writer: writer.clone(),
         backend,
         secret_box: SecretBox::new(master_key),
-        acculynx: crate::delivery::acculynx::AccuLynxClient::from_settings(settings)?,
+        acculynx: crate::acculynx::client::AccuLynxClient::from_settings(settings)?,
         limits,
         schedule: RetrySchedule::new(settings.retry_schedule.clone()),
         concurrency: settings.delivery_concurrency,

@@ -8,7 +8,7 @@ use crate::audit::Actor;
 use crate::crypto::password;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::http::extractors::CompanyScope;
+use crate::domain::scope::CompanyScope;
 use crate::tenants::queries as tenants;
 
 /// Adds a user. Returns the generated password when none was given.
@@ -45,7 +45,7 @@ pub fn add_user(
                 bail!("{email} already has an account");
             }
             let id = uuid::Uuid::new_v4().to_string();
-            let now = queries::now();
+            let now = crate::db::now();
             crate::db::write_transaction(conn, |conn| {
                 queries::insert(
                     conn,

@@ -16,7 +16,7 @@ use crate::http::extractors::{CurrentUser, client_ip};
 use crate::http::flash::{self, FlashKind};
 use crate::http::pages::Chrome;
 use crate::http::{csrf, with_db};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Consecutive failures that lock an account (SPEC §3).
 const MAX_FAILURES: i32 = 5;
@@ -134,7 +134,7 @@ pub async fn login(
         let company = user.company_id.as_deref();
         let locked = user
             .locked_until
-            .is_some_and(|until| until > queries::now());
+            .is_some_and(|until| until > crate::db::now());
         let matches = password::verify_password(&form.password, &user.password_hash);
         if locked {
             audit::record(

@@ -5,19 +5,14 @@ use diesel::prelude::*;
 
 use crate::accounts::model::{NewUser, Role, Session, SetupToken, User};
 use crate::db::DbConn;
+use crate::db::now;
 use crate::db::schema::{companies, sessions, setup_tokens, users};
-use crate::http::extractors::CompanyScope;
+use crate::domain::scope::CompanyScope;
 
 /// Sessions end after this long without a request (SPEC §3).
 pub const IDLE_TIMEOUT: Duration = Duration::hours(12);
 /// `last_seen_at` is written at most this often, to keep reads cheap.
 const TOUCH_INTERVAL: Duration = Duration::seconds(60);
-
-/// Now, in UTC, truncated to microseconds (what both databases store).
-pub fn now() -> NaiveDateTime {
-    let now = chrono::Utc::now().naive_utc();
-    now - Duration::nanoseconds(i64::from(now.and_utc().timestamp_subsec_nanos() % 1000))
-}
 
 /// A user by (normalised) email.
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {

@@ -4,7 +4,8 @@ use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
 
 use crate::accounts::model::Session;
-use crate::accounts::queries::{self, now};
+use crate::accounts::queries;
+use crate::db::now;
 use crate::db::DbConn;
 use crate::http::csrf::SESSION_COOKIE;
 

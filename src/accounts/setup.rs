@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::http::extractors::client_ip;
 use crate::http::pages::Chrome;
 use crate::http::{csrf, with_db};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How long a setup link works.
 const VALID_FOR: chrono::Duration = chrono::Duration::hours(24);
@@ -27,7 +27,7 @@ pub fn announce_setup_link(pool: &DbPool, public_url: &url::Url) -> anyhow::Resu
         return Ok(None);
     }
     let token = crate::crypto::random_token();
-    let now = queries::now();
+    let now = crate::db::now();
     queries::replace_setup_token(
         &mut conn,
         &SetupToken {
@@ -137,7 +137,7 @@ pub async fn complete_setup(
     let opened = with_db(&state.db, move |conn| {
         crate::db::write_transaction(conn, |conn| {
             let id = uuid::Uuid::new_v4().to_string();
-            let now = queries::now();
+            let now = crate::db::now();
             let admin = NewUser {
                 id: &id,
                 company_id: None,

@@ -15,7 +15,7 @@ use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::time::show_time;
 use crate::http::with_db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::tenants::model::Company;
 use crate::tenants::queries as tenants;
 
@@ -162,7 +162,7 @@ pub fn add_user(
             )));
         }
         let id = uuid::Uuid::new_v4().to_string();
-        let now = queries::now();
+        let now = crate::db::now();
         queries::insert(
             conn,
             &NewUser {

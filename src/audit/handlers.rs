@@ -10,10 +10,11 @@ use crate::audit::model::Action;
 use crate::audit::pages::{AuditPage, AuditRow};
 use crate::audit::queries;
 use crate::error::AppError;
-use crate::http::extractors::{CompanyScope, CurrentUser};
+use crate::domain::scope::CompanyScope;
+use crate::http::extractors::CurrentUser;
 use crate::http::time::show_time;
 use crate::http::with_db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::tenants::queries as tenants;
 
 const PAGE_SIZE: i64 = 100;

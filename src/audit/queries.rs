@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use crate::audit::model::{Action, Actor, AuditEvent, NewAuditEvent};
 use crate::db::DbConn;
 use crate::db::schema::audit_events;
-use crate::http::extractors::CompanyScope;
+use crate::domain::scope::CompanyScope;
 
 /// Records an action (call inside the transaction that made the change).
 pub fn record(
@@ -31,7 +31,7 @@ pub fn record(
             target: &target,
             detail: &detail,
             ip: &actor.ip,
-            created_at: crate::accounts::queries::now(),
+            created_at: crate::db::now(),
         })
         .execute(conn)
         .map(drop)

@@ -57,7 +57,7 @@ pub async fn run(
         "127.0.0.1:0".parse()?,
     )
     .await?;
-    crate::delivery::acculynx::install_tls_provider();
+    crate::acculynx::client::install_tls_provider();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .build()?;
@@ -92,7 +92,7 @@ pub async fn run(
         &writer,
         &master_key,
         Arc::new(tokio::sync::Notify::new()),
-        Arc::new(crate::ops::metrics::Metrics::default()),
+        Arc::new(crate::telemetry::metrics::Metrics::default()),
     )?;
     // Watching the sandbox costs nothing; counting rows in the database while the worker
     // runs would take the database's time from it. The count runs for the last few only.

@@ -74,7 +74,7 @@ pub async fn run(
     senders: usize,
     postgres_admin_url: Option<&str>,
 ) -> anyhow::Result<IntakeReport> {
-    crate::delivery::acculynx::install_tls_provider();
+    crate::acculynx::client::install_tls_provider();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(senders)
         .build()?;

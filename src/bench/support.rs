@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 
-use crate::accounts::queries::now;
+use crate::db::now;
 use crate::audit::Actor;
 use crate::crypto::master_key::MasterKey;
 use crate::crypto::secret_box::SecretBox;
@@ -93,7 +93,7 @@ pub fn seed_location(
     .map_err(|err| anyhow::anyhow!("{err}"))?;
     let company = crate::tenants::queries::find_company_by_slug(
         conn,
-        &crate::http::extractors::CompanyScope::All,
+        &crate::domain::scope::CompanyScope::All,
         &slug,
     )?;
     let location =

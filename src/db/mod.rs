@@ -9,6 +9,7 @@
 //!   returned is on disk: an answer sent after a commit survives power loss (SPEC §6).
 //! - This module knows nothing of the web.
 
+mod clock;
 pub mod group_commit;
 pub mod migrations;
 pub mod pool;
@@ -16,6 +17,7 @@ pub mod schema;
 mod url;
 mod wal_checkpoint;
 
+pub use clock::now;
 pub use pool::{DbPool, connect_pool};
 pub use url::DatabaseUrl;
 

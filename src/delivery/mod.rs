@@ -5,8 +5,6 @@
 //! Replays and edits put a lead back in the queue (see [`replay`]). The AccuLynx HTTP client
 //! also checks keys for the portal's "Test key".
 
-pub mod acculynx;
-pub mod classify;
 pub mod limits;
 pub mod outcome;
 pub mod queries;

@@ -3,8 +3,11 @@
 //! attempt row the timeline shows.
 
 use crate::crypto::secret_box::{AccuLynxKey, SecretBox};
-use crate::delivery::classify::Verdict;
-use crate::delivery::queries::{ClaimedLead, DeliveryLocation, LeadUpdate, NewAttempt, status};
+use crate::acculynx::classify::Verdict;
+use crate::delivery::queries::DeliveryLocation;
+use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
+use crate::leads::status::{AttemptOutcome, LeadStatus};
+use crate::tenants::model::{KeyStatus, LocationStatus};
 use crate::delivery::schedule::{Next, RetrySchedule};
 use crate::delivery::send::Attempt;
 use crate::domain::hold::HoldReason;
@@ -23,16 +26,16 @@ pub fn usable_key(
     secret_box: &SecretBox,
     location: &DeliveryLocation,
 ) -> Result<AccuLynxKey, Hold> {
-    match location.status.as_str() {
-        "paused" => return Err(Hold::Hold(HoldReason::Paused.sentence().into())),
-        "deleted" => {
+    match LocationStatus::parse(&location.status) {
+        LocationStatus::Paused => return Err(Hold::Hold(HoldReason::Paused.sentence().into())),
+        LocationStatus::Deleted => {
             return Err(Hold::Fail(
                 "The location was deleted before this lead could be sent.".into(),
             ));
         }
-        _ => {}
+        LocationStatus::Active => {}
     }
-    if location.key_status == "rejected" {
+    if KeyStatus::parse(&location.key_status) == KeyStatus::Rejected {
         return Err(Hold::Hold(HoldReason::KeyRejected.sentence().into()));
     }
     let Some(sealed) = &location.acculynx_key else {
@@ -48,7 +51,7 @@ pub fn usable_key(
 /// The update that holds a lead without an attempt, saying why.
 pub fn held(lead: &ClaimedLead, reason: String) -> LeadUpdate {
     LeadUpdate {
-        status: status::HELD,
+        status: LeadStatus::Held,
         retry_step: lead.retry_step,
         next_attempt_at: None,
         last_http_status: None,
@@ -65,7 +68,7 @@ pub fn failed(
     http: Option<u16>,
 ) -> LeadUpdate {
     LeadUpdate {
-        status: status::FAILED,
+        status: LeadStatus::Failed,
         retry_step: lead.retry_step,
         next_attempt_at: None,
         last_http_status: http.map(i32::from),
@@ -77,9 +80,9 @@ pub fn failed(
 /// The lead's new state after an attempt (SPEC §7).
 pub fn decide(schedule: &RetrySchedule, lead: &ClaimedLead, attempt: &Attempt) -> LeadUpdate {
     let http = attempt.http_status;
-    let now = crate::accounts::queries::now();
+    let now = crate::db::now();
     let retry = |at, steps: i32, reason: &str| LeadUpdate {
-        status: status::RETRYING,
+        status: LeadStatus::Retrying,
         retry_step: steps,
         next_attempt_at: Some(at),
         last_http_status: http.map(i32::from),
@@ -88,7 +91,7 @@ pub fn decide(schedule: &RetrySchedule, lead: &ClaimedLead, attempt: &Attempt) -
     };
     match &attempt.verdict {
         Verdict::Delivered => LeadUpdate {
-            status: status::DELIVERED,
+            status: LeadStatus::Delivered,
             retry_step: lead.retry_step,
             next_attempt_at: None,
             last_http_status: http.map(i32::from),
@@ -129,12 +132,11 @@ pub fn decide(schedule: &RetrySchedule, lead: &ClaimedLead, attempt: &Attempt) -
     }
 }
 
-/// An attempt's outcome: the lead's new status, or `rate_limited` for a 429 to retry.
-/// The outcome an attempt row records: its new status, or `rate_limited` for a 429.
-pub fn outcome_of(attempt: &Attempt, update: &LeadUpdate) -> &'static str {
+/// The outcome an attempt row records: its new status, or rate-limited for a 429 to retry.
+pub fn outcome_of(attempt: &Attempt, update: &LeadUpdate) -> AttemptOutcome {
     match (&attempt.verdict, update.status) {
-        (Verdict::RateLimited(..), status::RETRYING) => "rate_limited",
-        (_, status) => status,
+        (Verdict::RateLimited(..), LeadStatus::Retrying) => AttemptOutcome::RateLimited,
+        (_, status) => AttemptOutcome::of_status(status),
     }
 }
 
@@ -143,7 +145,7 @@ pub fn attempt_row(
     lead: &ClaimedLead,
     attempt: &Attempt,
     update: &LeadUpdate,
-    outcome: &'static str,
+    outcome: AttemptOutcome,
     body: String,
 ) -> NewAttempt {
     let summary = match &attempt.verdict {
@@ -163,7 +165,7 @@ pub fn attempt_row(
         response_headers: attempt.response_headers.clone(),
         response_body: attempt.response_body.clone(),
         error: attempt.error.clone(),
-        outcome: outcome.to_string(),
+        outcome,
         summary,
     }
 }

@@ -11,14 +11,16 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::acculynx::check::{FieldProblems, check_lead};
+use crate::acculynx::fields::LeadField;
 use crate::audit::{self, Action, Actor};
 use crate::db::DbConn;
-use crate::db::schema::{leads, locations};
-use crate::domain::search::searchable_copies;
-use crate::history::model::{Lead, LeadStatus, NewLeadEvent};
-use crate::history::queries;
-use crate::http::extractors::CompanyScope;
-use crate::sandbox::{ValidationErrors, validate_lead};
+use crate::db::schema::locations;
+use crate::domain::scope::CompanyScope;
+use crate::leads::changes::{record_event, requeue};
+use crate::leads::lists as queries;
+use crate::leads::model::Lead;
+use crate::leads::status::{EventKind, LeadStatus};
 
 /// A lead put back in the queue.
 #[derive(Debug, Clone)]
@@ -47,7 +49,7 @@ pub enum ReplayError {
     NeedsConfirmation,
     /// The edited lead would not be accepted by AccuLynx.
     #[error("The edited lead would not be accepted by AccuLynx; correct the fields shown.")]
-    Invalid(ValidationErrors),
+    Invalid(FieldProblems),
     /// The database failed.
     #[error("database error: {0}")]
     Database(diesel::result::Error),
@@ -81,10 +83,10 @@ pub fn replay(
         if status == LeadStatus::Delivered && !confirmed {
             return Err(ReplayError::NeedsConfirmation);
         }
-        let now = crate::accounts::queries::now();
-        requeue(conn, &lead, now, None)?;
+        let now = crate::db::now();
+        requeue_or_refuse(conn, &lead, now, None)?;
         let detail = serde_json::json!({ "previous_status": status.as_str() }).to_string();
-        record_event(conn, &lead, "replayed", actor, &detail, now)?;
+        record_event(conn, &lead.id, EventKind::Replayed, &actor.label, &detail, now)?;
         let audit_detail = if status == LeadStatus::Delivered {
             "sent again after it was delivered (confirmed)".to_string()
         } else {
@@ -118,19 +120,19 @@ pub fn edit_and_resend(
             return Err(ReplayError::Refused(cannot_edit(status).to_string()));
         }
         check_sendable(conn, &lead)?;
-        validate_lead(&new_mapped).map_err(ReplayError::Invalid)?;
+        check_lead(&new_mapped).map_err(ReplayError::Invalid)?;
         let previous: Value = lead
             .mapped_body
             .as_deref()
             .and_then(|body| serde_json::from_str(body).ok())
             .unwrap_or(Value::Null);
-        let now = crate::accounts::queries::now();
-        requeue(conn, &lead, now, Some(&new_mapped))?;
+        let now = crate::db::now();
+        requeue_or_refuse(conn, &lead, now, Some(&new_mapped))?;
         let detail = lead
             .mapped_body
             .clone()
             .unwrap_or_else(|| "null".to_string());
-        record_event(conn, &lead, "edited", actor, &detail, now)?;
+        record_event(conn, &lead.id, EventKind::Edited, &actor.label, &detail, now)?;
         let changed = changed_fields(&previous, &new_mapped);
         let audit_detail = if changed.is_empty() {
             "sent again unchanged".to_string()
@@ -154,9 +156,8 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<&'static str> {
     let empty = Map::new();
     let before = before.as_object().unwrap_or(&empty);
     let after = after.as_object().unwrap_or(&empty);
-    crate::sandbox::schema::FIELDS
-        .iter()
-        .map(|spec| spec.name)
+    LeadField::all()
+        .map(LeadField::name)
         .filter(|name| before.get(*name) != after.get(*name))
         .collect()
 }
@@ -226,74 +227,20 @@ fn check_sendable(conn: &mut DbConn, lead: &Lead) -> Result<(), ReplayError> {
     Ok(())
 }
 
-/// Puts the lead back in the queue, due now; with `new_mapped`, under its new body and
-/// searchable copies. Only if its status is still the one read in this transaction.
-fn requeue(
+/// [`requeue`], refusing with a sentence when the lead changed while someone looked at it.
+fn requeue_or_refuse(
     conn: &mut DbConn,
     lead: &Lead,
     now: NaiveDateTime,
     new_mapped: Option<&Value>,
 ) -> Result<(), ReplayError> {
-    let target = leads::table
-        .filter(leads::id.eq(&lead.id))
-        .filter(leads::status.eq(&lead.status));
-    let queue = (
-        leads::status.eq(LeadStatus::Queued.as_str()),
-        leads::next_attempt_at.eq(Some(now)),
-        leads::queued_at.eq(Some(now)),
-        leads::retry_step.eq(0),
-        leads::lease_owner.eq(None::<String>),
-        leads::lease_until.eq(None::<NaiveDateTime>),
-        leads::last_error.eq(None::<String>),
-        leads::updated_at.eq(now),
-    );
-    let changed = match new_mapped {
-        None => diesel::update(target).set(queue).execute(conn)?,
-        Some(body) => {
-            let copies = searchable_copies(body);
-            diesel::update(target)
-                .set((
-                    queue,
-                    (
-                        leads::mapped_body.eq(Some(body.to_string())),
-                        leads::first_name.eq(copies.first_name),
-                        leads::last_name.eq(copies.last_name),
-                        leads::email.eq(copies.email),
-                        leads::phone.eq(copies.phone),
-                        leads::phone_digits.eq(copies.phone_digits),
-                        leads::search_text.eq(copies.search_text),
-                    ),
-                ))
-                .execute(conn)?
-        }
-    };
-    if changed == 0 {
-        return Err(ReplayError::Refused(
-            "This lead changed while you were looking at it. Reload the page and try again."
-                .to_string(),
-        ));
+    if requeue(conn, lead, now, new_mapped)? {
+        return Ok(());
     }
-    Ok(())
-}
-
-fn record_event(
-    conn: &mut DbConn,
-    lead: &Lead,
-    kind: &str,
-    actor: &Actor,
-    detail: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(crate::db::schema::lead_events::table)
-        .values(NewLeadEvent {
-            lead_id: &lead.id,
-            kind,
-            actor: &actor.label,
-            detail,
-            created_at: now,
-        })
-        .execute(conn)
-        .map(drop)
+    Err(ReplayError::Refused(
+        "This lead changed while you were looking at it. Reload the page and try again."
+            .to_string(),
+    ))
 }
 
 #[cfg(test)]
@@ -309,7 +256,7 @@ mod tests {
 
     #[test]
     fn only_delivered_and_failed_leads_replay_and_only_rejected_and_failed_edit() {
-        for status in LeadStatus::ALL {
+        for status in LeadStatus::SHOWN {
             assert_eq!(
                 status.can_replay(),
                 cannot_replay(status) == "This lead can be replayed."

@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
 
 use crate::crypto::secret_box::AccuLynxKey;
-use crate::delivery::acculynx::AccuLynxClient;
-use crate::delivery::classify::{Verdict, classify_network_error, classify_response};
+use crate::acculynx::client::AccuLynxClient;
+use crate::acculynx::classify::{Verdict, classify_network_error, classify_response};
 
 /// At most this much of a response body is kept (SPEC §7).
 pub const MAX_RESPONSE_BODY: usize = 8 * 1024;
@@ -49,7 +49,7 @@ pub const LEADS_PATH: &str = "/api/v1/leads";
 
 /// Posts a lead body (JSON text) with this key.
 pub async fn post_lead(acculynx: &AccuLynxClient, key: &AccuLynxKey, body: String) -> Attempt {
-    let started_at = crate::accounts::queries::now();
+    let started_at = crate::db::now();
     let clock = Instant::now();
     let sent = acculynx
         .request(reqwest::Method::POST, LEADS_PATH, key)

@@ -20,14 +20,17 @@ use crate::audit::{self, Action, Actor};
 use crate::crypto::secret_box::SecretBox;
 use crate::db::group_commit::GroupCommit;
 use crate::db::{Backend, DbPool};
-use crate::delivery::acculynx::AccuLynxClient;
-use crate::delivery::classify::Verdict;
+use crate::acculynx::client::AccuLynxClient;
+use crate::acculynx::classify::Verdict;
 use crate::delivery::limits::DeliveryLimits;
 use crate::delivery::outcome::{Hold, attempt_row, decide, failed, held, outcome_of, usable_key};
-use crate::delivery::queries::{self, ClaimedLead, DeliveryLocation, LeadUpdate, NewAttempt};
+use crate::delivery::queries::{self as locations, DeliveryLocation};
+use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
+use crate::leads::queue as queries;
+use crate::leads::status::AttemptOutcome;
 use crate::delivery::schedule::RetrySchedule;
 use crate::delivery::send::post_lead;
-use crate::ops::metrics::Metrics;
+use crate::telemetry::metrics::Metrics;
 
 /// Longest sleep when nothing is due (SPEC §7: other instances poll ≤ 1 s).
 const POLL: Duration = Duration::from_secs(1);
@@ -129,7 +132,7 @@ async fn run(ctx: Arc<Context>) {
             }
         }
         let owner = ctx.owner.clone();
-        let lease_until = crate::accounts::queries::now() + to_delta(ctx.deps.lease);
+        let lease_until = crate::db::now() + to_delta(ctx.deps.lease);
         let limit = i64::try_from(free).unwrap_or(i64::MAX);
         let claimed = ctx
             .deps
@@ -195,7 +198,7 @@ async fn locations_of(
     let pool = ctx.deps.pool.clone();
     let found = tokio::task::spawn_blocking(move || {
         let mut conn = pool.get()?;
-        Ok::<_, anyhow::Error>(queries::delivery_locations(&mut conn, &ids)?)
+        Ok::<_, anyhow::Error>(locations::delivery_locations(&mut conn, &ids)?)
     })
     .await??;
     Ok(found
@@ -216,7 +219,7 @@ async fn idle(ctx: &Context) {
     .flatten();
     let wait = next_due
         .map(|at| {
-            (at - crate::accounts::queries::now())
+            (at - crate::db::now())
                 .to_std()
                 .unwrap_or(Duration::ZERO)
         })
@@ -272,7 +275,7 @@ async fn deliver_one(
         Ok(ready) => ready,
         Err(update) => {
             let slots = slots.into_recording().await;
-            let outcome = update.status;
+            let outcome = AttemptOutcome::of_status(update.status);
             return finish(ctx, &lead, None, update, outcome, None, slots).await;
         }
     };
@@ -300,7 +303,7 @@ async fn deliver_one(
         location_id = %lead.location_id,
         http_status = attempt.http_status,
         duration_ms = attempt.duration_ms,
-        outcome,
+        outcome = outcome.as_str(),
         "delivery attempt"
     );
     let rejected = match &attempt.verdict {
@@ -326,7 +329,7 @@ async fn finish(
     lead: &ClaimedLead,
     attempt: Option<NewAttempt>,
     update: LeadUpdate,
-    outcome: &'static str,
+    outcome: AttemptOutcome,
     rejected_key: Option<(String, DeliveryLocation)>,
     _recording: Option<OwnedSemaphorePermit>,
 ) -> anyhow::Result<()> {
@@ -339,7 +342,7 @@ async fn finish(
         .run_repeatable(move |conn| {
             let ours = queries::record(conn, &lead_id, &owner, attempt.clone(), &update)?;
             if let Some((message, location)) = &rejected_key
-                && queries::flag_rejected_key(conn, &location.id, message)?
+                && locations::flag_rejected_key(conn, &location.id, message)?
             {
                 audit::record(
                     conn,

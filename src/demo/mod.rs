@@ -23,11 +23,12 @@ use crate::config::{ConfigError, MasterKeySource, Settings};
 use crate::crypto::master_key::MasterKey;
 use crate::crypto::secret_box::SecretBox;
 use crate::db::{DatabaseUrl, DbConn};
-use crate::history::filter::LeadFilter;
-use crate::history::model::{LeadRow, LeadStatus};
-use crate::http::extractors::CompanyScope;
+use crate::leads::filter::LeadFilter;
+use crate::leads::{LeadRow, LeadStatus};
+use crate::domain::scope::CompanyScope;
 use crate::sandbox::{Sandbox, SandboxConfig, SandboxKey};
-use crate::startup::{AppState, Application, load_master_key};
+use crate::startup::{Application, load_master_key};
+use crate::state::AppState;
 use crate::tenants::cli::CommandSecrets;
 use crate::tenants::model::KeyStatus;
 
@@ -68,7 +69,7 @@ async fn serve(
     bind: SocketAddr,
     stopping: &CancellationToken,
 ) -> anyhow::Result<()> {
-    crate::delivery::acculynx::install_tls_provider();
+    crate::acculynx::client::install_tls_provider();
     let sandbox_key = format!("demo-{}", uuid::Uuid::new_v4().simple());
     let sandbox = Sandbox::start(
         SandboxConfig {
@@ -243,7 +244,7 @@ async fn wait_for_deliveries(state: &AppState, seeded: &Seeded) -> anyhow::Resul
                 ..LeadFilter::default()
             };
             let mut conn = db.get()?;
-            Ok(crate::history::queries::list_leads(
+            Ok(crate::leads::lists::list_leads(
                 &mut conn,
                 &CompanyScope::All,
                 &company_id,

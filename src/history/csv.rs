@@ -17,13 +17,15 @@ use futures_util::stream;
 
 use crate::db::DbPool;
 use crate::error::AppError;
-use crate::history::filter::{LeadFilter, LeadQuery};
+use crate::history::filter::LeadQuery;
+use crate::leads::filter::LeadFilter;
 use crate::history::lists::{ListTarget, company_target, location_target};
-use crate::history::model::LeadRow;
-use crate::history::queries::{self, Cursor};
-use crate::http::extractors::{CompanyScope, CurrentUser};
+use crate::leads::LeadRow;
+use crate::leads::lists::{self as queries, Cursor};
+use crate::domain::scope::CompanyScope;
+use crate::http::extractors::CurrentUser;
 use crate::http::with_db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::tenants::model::slug_from_name;
 
 /// The columns, in order (SPEC §8).
@@ -92,7 +94,7 @@ fn export(
         &target.company.time_zone,
         target.location.as_ref().map(|(id, _)| id.clone()),
     );
-    let today = crate::accounts::queries::now().format("%Y-%m-%d");
+    let today = crate::db::now().format("%Y-%m-%d");
     let name = match &target.location {
         Some((_, name)) => format!("{}-{}", target.company.slug, slug_from_name(name)),
         None => target.company.slug.clone(),
@@ -199,7 +201,7 @@ fn record(row: &LeadRow) -> [Cow<'_, str>; 11] {
     [
         guard(&row.id),
         Cow::Owned(utc(row.received_at)),
-        guard(&row.status),
+        Cow::Borrowed(row.status.as_str()),
         text(&row.first_name),
         text(&row.last_name),
         text(&row.email),

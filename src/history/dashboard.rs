@@ -17,18 +17,20 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::history::chart::{DayCounts, daily_chart};
 use crate::history::filter::{start_of_day, today_in};
-use crate::history::model::{LeadStatus, field_errors};
+use crate::leads::LeadStatus;
+use crate::leads::model::field_errors;
 use crate::history::pages::{
     AttentionRow, CompanySummary, DashboardPage, FailureRow, LocationStats, WelcomePage,
     WindowCounts,
 };
-use crate::history::queries;
-use crate::http::extractors::{CompanyScope, CurrentUser};
+use crate::leads::lists as queries;
+use crate::domain::scope::CompanyScope;
+use crate::http::extractors::CurrentUser;
 use crate::http::pages::Chrome;
 use crate::http::time::show_time;
 use crate::http::{flash, with_db};
-use crate::startup::AppState;
-use crate::tenants::model::{Company, Location, LocationStatus};
+use crate::state::AppState;
+use crate::tenants::model::{Company, KeyStatus, Location, LocationStatus};
 use crate::tenants::queries as tenants;
 
 const CHART_DAYS: i64 = 14;
@@ -45,7 +47,7 @@ pub async fn dashboard(
     };
     let scope = user.scope();
     let companies = with_db(&state.db, move |conn| {
-        let now = crate::accounts::queries::now();
+        let now = crate::db::now();
         tenants::list_companies(conn, &scope)?
             .into_iter()
             .map(|company| Ok(company_summary(conn, &scope, company, now)?))
@@ -177,11 +179,11 @@ fn company_summary(
     })
 }
 
-fn per_location(counts: Vec<(String, String, i64)>) -> HashMap<String, WindowCounts> {
+fn per_location(counts: Vec<(String, LeadStatus, i64)>) -> HashMap<String, WindowCounts> {
     let mut by_location: HashMap<String, WindowCounts> = HashMap::new();
     for (location_id, status, count) in counts {
         let entry = by_location.entry(location_id).or_default();
-        entry.count(LeadStatus::parse(&status), count);
+        entry.count(status, count);
     }
     by_location
 }
@@ -212,10 +214,10 @@ fn chart_days(
                 other: 0,
             };
             for (status, count) in counts {
-                match LeadStatus::parse(&status) {
-                    Some(LeadStatus::Delivered) => day.delivered += count,
-                    Some(LeadStatus::Failed | LeadStatus::Rejected) | None => day.failed += count,
-                    Some(_) => day.other += count,
+                match status {
+                    LeadStatus::Delivered => day.delivered += count,
+                    LeadStatus::Failed | LeadStatus::Rejected => day.failed += count,
+                    _ => day.other += count,
                 }
             }
             Ok(day)
@@ -239,12 +241,12 @@ fn needs_attention(
         problem,
         action,
     };
-    match location.key_status.as_str() {
-        "rejected" => problems.push(row(
+    match location.key_status() {
+        KeyStatus::Rejected => problems.push(row(
             "AccuLynx rejected its API key, so its leads are held.".to_string(),
             "Save a new key on the location page; held leads are then sent automatically.",
         )),
-        "missing" => problems.push(row(
+        KeyStatus::Missing => problems.push(row(
             "It has no AccuLynx API key yet, so its leads are held.".to_string(),
             "Save the location's AccuLynx API key on the location page.",
         )),

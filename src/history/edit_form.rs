@@ -1,11 +1,11 @@
-//! The edit-and-resend form (SPEC §7): one field per AccuLynx field, enums as choices,
-//! AccuLynx's objections next to the fields they concern.
+//! The edit-and-resend form (SPEC §7): one field per AccuLynx field (the shared field table),
+//! enums as choices, the problems of the portal's check next to the fields they concern.
 
 use serde_json::{Map, Value};
 
 use crate::history::lead_view::{field_label, plain};
-use crate::sandbox::ValidationErrors;
-use crate::sandbox::schema::{FIELDS, FieldKind};
+use crate::acculynx::check::FieldProblems;
+use crate::acculynx::fields::{FieldKind, LeadField};
 
 /// A field of the edit-and-resend form.
 #[derive(Debug, Clone)]
@@ -28,13 +28,13 @@ pub struct EditField {
 
 /// The edit-and-resend form for `values` (camelCase name → text), with AccuLynx's
 /// objections per field.
-pub fn edit_fields(values: &Map<String, Value>, errors: &ValidationErrors) -> Vec<EditField> {
-    FIELDS
-        .iter()
-        .map(|spec| {
-            let value = values.get(spec.name).map(plain).unwrap_or_default();
-            let (kind, options, max) = match spec.kind {
-                FieldKind::Text(max) if spec.name == "notes" => ("textarea", Vec::new(), max),
+pub fn edit_fields(values: &Map<String, Value>, errors: &FieldProblems) -> Vec<EditField> {
+    LeadField::all()
+        .map(|field| {
+            let name = field.name();
+            let value = values.get(name).map(plain).unwrap_or_default();
+            let (kind, options, max) = match field.kind() {
+                FieldKind::Text(max) if field == LeadField::Notes => ("textarea", Vec::new(), max),
                 FieldKind::Text(max) => ("text", Vec::new(), max),
                 FieldKind::Email(max) => ("email", Vec::new(), max),
                 FieldKind::DateTime => ("datetime", Vec::new(), 0),
@@ -47,19 +47,14 @@ pub fn edit_fields(values: &Map<String, Value>, errors: &ValidationErrors) -> Ve
                     ("select", options, 0)
                 }
             };
-            let mut chars = spec.name.chars();
-            let pascal: String = chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default();
             EditField {
-                name: spec.name,
-                label: field_label(spec.name),
+                name,
+                label: field_label(name),
                 kind,
                 value,
                 options,
                 max,
-                errors: errors.get(&pascal).cloned().unwrap_or_default(),
+                errors: errors.get(name).cloned().unwrap_or_default(),
             }
         })
         .collect()
@@ -68,15 +63,14 @@ pub fn edit_fields(values: &Map<String, Value>, errors: &ValidationErrors) -> Ve
 /// The AccuLynx lead typed in the form: each known field, trimmed; empty ones left out
 /// (AccuLynx gets no `""`, SPEC §6.2).
 pub fn lead_from_form(form: &[(String, String)]) -> Map<String, Value> {
-    FIELDS
-        .iter()
-        .filter_map(|spec| {
+    LeadField::all()
+        .filter_map(|field| {
             let value = form
                 .iter()
-                .find(|(name, _)| name == spec.name)
+                .find(|(name, _)| name == field.name())
                 .map(|(_, value)| value.trim())
                 .filter(|value| !value.is_empty())?;
-            Some((spec.name.to_string(), Value::String(value.to_string())))
+            Some((field.name().to_string(), Value::String(value.to_string())))
         })
         .collect()
 }
@@ -88,14 +82,11 @@ mod tests {
     #[test]
     fn the_form_has_one_field_per_accu_lynx_field_with_its_objections() {
         let values = serde_json::json!({"lastName": "Doe", "priority": "Whenever"});
-        let mut errors = ValidationErrors::new();
-        errors.insert(
-            "FirstName".into(),
-            vec!["The firstName field is required.".into()],
-        );
+        let mut errors = FieldProblems::new();
+        errors.insert("firstName".into(), vec!["First name is required.".into()]);
         let fields = edit_fields(values.as_object().unwrap(), &errors);
-        assert_eq!(fields.len(), FIELDS.len());
-        assert_eq!(fields[0].errors, vec!["The firstName field is required."]);
+        assert_eq!(fields.len(), LeadField::COUNT);
+        assert_eq!(fields[0].errors, vec!["First name is required."]);
         assert_eq!(fields[1].value, "Doe");
         let priority = fields.iter().find(|f| f.name == "priority").unwrap();
         assert_eq!(priority.kind, "select");

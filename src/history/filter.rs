@@ -2,11 +2,12 @@
 //! read into a [`LeadFilter`], leniently — a part that cannot be read is left out and said
 //! so on the page, rather than refusing the whole list.
 
-use crate::domain::search::us_national;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use serde::Deserialize;
 
-use crate::history::model::LeadStatus;
+use crate::leads::filter::LeadFilter;
+pub use crate::leads::filter::Search;
+use crate::leads::status::LeadStatus;
 
 /// The query string of a lead list or its CSV export, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -21,54 +22,6 @@ pub struct LeadQuery {
     pub to: Option<String>,
     /// Keyset cursor: show leads older than this lead.
     pub before: Option<String>,
-}
-
-/// What the search box asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Search {
-    /// A phone number: its digits, found inside any stored number.
-    Phone(String),
-    /// Words, each found (lower-cased) in "first last email".
-    Words(Vec<String>),
-    /// A lead id.
-    LeadId(String),
-}
-
-impl Search {
-    /// Reads the search box: text without letters and with at least 3 digits is a phone
-    /// number, whatever its formatting ("(303) 555-0100", "+1 303.555.0100"); a UUID is a
-    /// lead id; anything else is words.
-    pub fn parse(text: &str) -> Option<Search> {
-        let text = text.trim();
-        if text.is_empty() {
-            return None;
-        }
-        if uuid::Uuid::parse_str(text).is_ok() && text.len() == 36 {
-            return Some(Search::LeadId(text.to_ascii_lowercase()));
-        }
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let phone_like = !text.chars().any(|c| c.is_alphabetic() || c == '@');
-        if phone_like && digits.len() >= 3 {
-            return Some(Search::Phone(us_national(&digits).to_string()));
-        }
-        let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
-        Some(Search::Words(words))
-    }
-}
-
-/// Which leads a list shows (the cursor aside).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LeadFilter {
-    /// One location's leads, or all the company's.
-    pub location_id: Option<String>,
-    /// One status, or all.
-    pub status: Option<LeadStatus>,
-    /// Name / email / phone / id.
-    pub search: Option<Search>,
-    /// Received at or after (UTC).
-    pub received_from: Option<NaiveDateTime>,
-    /// Received before (UTC, exclusive).
-    pub received_until: Option<NaiveDateTime>,
 }
 
 /// A query read into a filter, with what could not be read.

@@ -14,14 +14,15 @@ use crate::delivery::replay::{self, ReplayError};
 use crate::error::AppError;
 use crate::history::edit_form::{edit_fields, lead_from_form};
 use crate::history::lead_view::{LeadPage, lead_view};
-use crate::history::queries;
+use crate::leads::LeadStatus;
+use crate::leads::lists as queries;
 use crate::history::timeline::timeline;
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::with_db;
-use crate::sandbox::ValidationErrors;
-use crate::sandbox::schema::FIELDS;
-use crate::startup::AppState;
+use crate::acculynx::check::FieldProblems;
+use crate::acculynx::fields::LeadField;
+use crate::state::AppState;
 use crate::tenants::queries as tenants;
 
 /// `GET /leads/{id}`.
@@ -36,7 +37,7 @@ pub async fn show_lead(
 /// What an edit that AccuLynx would refuse leaves on the page.
 struct RefusedEdit {
     values: Map<String, Value>,
-    errors: ValidationErrors,
+    errors: FieldProblems,
 }
 
 async fn lead_page(
@@ -71,21 +72,14 @@ async fn lead_page(
                 .and_then(|body| serde_json::from_str::<Value>(body).ok())
                 .and_then(|body| body.as_object().cloned())
                 .unwrap_or_default(),
-            ValidationErrors::new(),
-            view.status == "rejected",
+            FieldProblems::new(),
+            lead.status == LeadStatus::Rejected,
         ),
     };
-    let known = |name: &String| FIELDS.iter().any(|spec| spec.name == name.as_str());
+    // Problems of no known field (the body as a whole, an unknown name) go above the form.
     let edit_errors = errors
         .iter()
-        .filter(|(field, _)| {
-            let mut chars = field.chars();
-            let camel: String = chars
-                .next()
-                .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
-                .unwrap_or_default();
-            !known(&camel)
-        })
+        .filter(|(field, _)| LeadField::from_name(field).is_none())
         .flat_map(|(_, messages)| messages.clone())
         .collect();
     Ok(LeadPage {

@@ -6,11 +6,12 @@ use askama_web::WebTemplate;
 use serde_json::Value;
 
 use crate::history::edit_form::EditField;
-use crate::history::model::{Lead, LeadStatus, display_name, field_errors};
+use crate::leads::model::display_name;
+use crate::leads::{Lead, LeadStatus};
 use crate::history::timeline::{Step, TimelineItem};
 use crate::http::pages::Chrome;
 use crate::http::time::{ShownTime, show_time};
-use crate::sandbox::schema::FIELDS;
+use crate::acculynx::fields::LeadField;
 
 /// The lead page.
 #[derive(Template, WebTemplate)]
@@ -196,12 +197,11 @@ pub fn lead_view(
     let sent_fields = mapped
         .as_ref()
         .map(|body| {
-            FIELDS
-                .iter()
-                .filter_map(|spec| {
-                    let value = plain(body.get(spec.name)?);
+            LeadField::all()
+                .filter_map(|field| {
+                    let value = plain(body.get(field.name())?);
                     Some(SentField {
-                        label: field_label(spec.name),
+                        label: field_label(field.name()),
                         value,
                     })
                 })
@@ -229,8 +229,8 @@ pub fn lead_view(
         mapped_body: mapped
             .as_ref()
             .and_then(|body| serde_json::to_string_pretty(body).ok()),
-        warnings: crate::history::model::warnings(&lead.warnings),
-        rejections: field_errors(&lead.errors)
+        warnings: lead.warnings(),
+        rejections: lead.field_errors()
             .into_iter()
             .map(|error| Rejection {
                 field: if error.field.is_empty() {

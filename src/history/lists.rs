@@ -9,13 +9,14 @@ use actix_web::web;
 
 use crate::error::AppError;
 use crate::history::filter::{LeadQuery, ParsedQuery};
-use crate::history::model::{LeadRow, LeadStatus};
+use crate::leads::{LeadRow, LeadStatus};
 use crate::history::pages::{LeadListPage, ListRow, StatusCount, thousands};
-use crate::history::queries;
-use crate::http::extractors::{CompanyScope, CurrentUser};
+use crate::leads::lists as queries;
+use crate::domain::scope::CompanyScope;
+use crate::http::extractors::CurrentUser;
 use crate::http::time::show_time;
 use crate::http::with_db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::tenants::locations::scoped_location;
 use crate::tenants::model::Company;
 use crate::tenants::queries as tenants;
@@ -96,7 +97,7 @@ pub async fn list_location_leads(
 
 struct Found {
     rows: Vec<LeadRow>,
-    counts: Vec<(String, i64)>,
+    counts: Vec<(LeadStatus, i64)>,
     location_names: HashMap<String, String>,
     stale_cursor: bool,
 }
@@ -207,7 +208,7 @@ fn filter_status(query: &LeadQuery) -> Option<LeadStatus> {
 
 /// "All" and each status, with their counts under the rest of the filter.
 fn status_counts(
-    counts: &[(String, i64)],
+    counts: &[(LeadStatus, i64)],
     query: &LeadQuery,
     path: &str,
     current: Option<LeadStatus>,
@@ -215,7 +216,7 @@ fn status_counts(
     let count_of = |status: LeadStatus| {
         counts
             .iter()
-            .filter(|(code, _)| code == status.as_str())
+            .filter(|(code, _)| *code == status)
             .map(|(_, count)| *count)
             .sum::<i64>()
     };
@@ -232,7 +233,7 @@ fn status_counts(
         current: current.is_none(),
     };
     std::iter::once(all)
-        .chain(LeadStatus::ALL.into_iter().map(|status| {
+        .chain(LeadStatus::SHOWN.into_iter().map(|status| {
             StatusCount {
                 code: status.as_str(),
                 label: status.label(),

@@ -9,8 +9,6 @@ pub mod filter;
 pub mod lead_page;
 pub mod lead_view;
 pub mod lists;
-pub mod model;
 pub mod pages;
-pub mod queries;
 pub mod retention;
 pub mod timeline;

@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use crate::history::chart::Chart;
-use crate::history::model::LeadStatus;
+use crate::leads::LeadStatus;
 use crate::http::pages::Chrome;
 use crate::http::time::ShownTime;
 use crate::tenants::model::Company;
@@ -49,13 +49,13 @@ pub struct WindowCounts {
 
 impl WindowCounts {
     /// Counts `count` leads of `status` (unknown statuses count as failed: they need a look).
-    pub fn count(&mut self, status: Option<LeadStatus>, count: i64) {
+    pub fn count(&mut self, status: LeadStatus, count: i64) {
         self.received += count;
         match status {
-            Some(LeadStatus::Delivered) => self.delivered += count,
-            Some(LeadStatus::Failed | LeadStatus::Rejected) | None => self.failed += count,
-            Some(status) if status.is_waiting() => self.waiting += count,
-            Some(_) => {}
+            LeadStatus::Delivered => self.delivered += count,
+            LeadStatus::Failed | LeadStatus::Rejected => self.failed += count,
+            status if status.is_waiting() => self.waiting += count,
+            _ => {}
         }
     }
 

@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use crate::history::lead_view::{field_label, pairs, readable_body};
-use crate::history::model::{Attempt, LeadEvent, LeadStatus};
+use crate::leads::{EventKind, LeadStatus};
+use crate::leads::model::{Attempt, LeadEvent};
 use crate::http::time::{ShownTime, show_time};
 
 /// An entry of the timeline.
@@ -37,7 +38,7 @@ pub struct AttemptStep {
     /// "HTTP 400", or "no answer".
     pub http_status: String,
     /// Outcome code (badge class).
-    pub outcome: String,
+    pub outcome: &'static str,
     /// Outcome words.
     pub outcome_label: &'static str,
     /// What happened, in a sentence.
@@ -74,17 +75,6 @@ pub struct EditStep {
     pub purged: bool,
 }
 
-fn outcome_label(outcome: &str) -> &'static str {
-    match outcome {
-        "delivered" => "Delivered",
-        "failed" => "Failed",
-        "held" => "Held",
-        "retrying" => "Will retry",
-        "rate_limited" => "Rate limited, will retry",
-        _ => "Other",
-    }
-}
-
 fn duration(ms: i32) -> String {
     if ms < 1000 {
         format!("{ms} ms")
@@ -115,8 +105,8 @@ pub fn timeline(
                 || "no answer".to_string(),
                 |status| format!("HTTP {status}"),
             ),
-            outcome: attempt.outcome.clone(),
-            outcome_label: outcome_label(&attempt.outcome),
+            outcome: attempt.outcome.as_str(),
+            outcome_label: attempt.outcome.label(),
             summary: attempt.summary.clone(),
             request_body: attempt.request_body.as_deref().map(readable_json),
             response_headers: pairs(&attempt.response_headers),
@@ -135,19 +125,19 @@ pub fn timeline(
     }
     // The body after each edit: the next edit's "before", or the current body.
     for (index, event) in events.iter().enumerate() {
-        let step = match event.kind.as_str() {
+        let step = match event.kind {
             // The retention purge empties the detail (the AccuLynx lead before the edit).
-            "edited" if event.detail.is_empty() => Step::Edited(EditStep {
+            EventKind::Edited if event.detail.is_empty() => Step::Edited(EditStep {
                 actor: event.actor.clone(),
                 changed: Vec::new(),
                 before: String::new(),
                 purged: true,
             }),
-            "edited" => {
+            EventKind::Edited => {
                 let before: Value = serde_json::from_str(&event.detail).unwrap_or(Value::Null);
                 let after = events[index + 1..]
                     .iter()
-                    .find(|later| later.kind == "edited")
+                    .find(|later| later.kind == EventKind::Edited)
                     .map(|later| later.detail.as_str())
                     .or(current_body)
                     .and_then(|body| serde_json::from_str(body).ok());
@@ -165,7 +155,7 @@ pub fn timeline(
                     purged: false,
                 })
             }
-            _ => Step::Replayed(ReplayStep {
+            EventKind::Replayed => Step::Replayed(ReplayStep {
                 actor: event.actor.clone(),
                 previous_status: serde_json::from_str::<Value>(&event.detail)
                     .ok()

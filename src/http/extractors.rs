@@ -9,31 +9,13 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use crate::accounts::model::Role;
+use crate::domain::scope::CompanyScope;
 use crate::accounts::queries;
 use crate::error::AppError;
 use crate::http::csrf;
 use crate::http::flash;
 use crate::http::pages::{Chrome, ChromeUser, Flash};
-use crate::startup::AppState;
-
-/// The companies a request may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CompanyScope {
-    /// A platform admin: every company.
-    All,
-    /// One company, by id.
-    Company(String),
-}
-
-impl CompanyScope {
-    /// Whether this scope includes the company.
-    pub fn includes(&self, company_id: &str) -> bool {
-        match self {
-            CompanyScope::All => true,
-            CompanyScope::Company(id) => id == company_id,
-        }
-    }
-}
+use crate::state::AppState;
 
 /// A signed-in person, extracted from the session cookie; anonymous requests are sent to
 /// the login page.

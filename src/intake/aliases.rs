@@ -1,7 +1,7 @@
 //! Which source keys name which AccuLynx field: the default alias table of SPEC §6.1 and the
 //! key folding that makes `Phone Cell`, `phone_cell` and `phoneCell` one key.
 
-use crate::domain::LeadField;
+use crate::acculynx::LeadField;
 
 /// The mappable AccuLynx fields, in schema order (for the mapping page).
 pub fn acculynx_fields() -> &'static [&'static str] {

@@ -21,7 +21,7 @@
 //!   folded onto one line each. The whole is cut to 1000 UTF-16 units with a warning.
 
 use crate::domain::text::clean_line;
-use crate::domain::{AccuLynxLead, LeadField};
+use crate::acculynx::{AccuLynxLead, LeadField};
 
 use super::aliases::Target;
 use super::mapping::{CompiledMapping, FieldError, MappedLead};

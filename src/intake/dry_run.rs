@@ -15,7 +15,7 @@
 
 use actix_web::web::Bytes;
 
-use crate::domain::LeadField;
+use crate::acculynx::LeadField;
 use crate::domain::text::excerpt;
 
 use super::body::parse_body_with_files;

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono_tz::Tz;
 
 use crate::domain::text::{clean_line, utf16_len};
-use crate::domain::{AccuLynxLead, JobCategory, LeadField, PhoneType, Priority, WorkType};
+use crate::acculynx::{AccuLynxLead, JobCategory, LeadField, PhoneType, Priority, WorkType};
 
 use super::aliases::{
     BuildKeyHasher, FULL_NAME_KEYS, Target, default_aliases, fold_key, fold_key_into,
@@ -99,14 +99,7 @@ impl Default for MappingDefaults {
     }
 }
 
-/// A field the lead cannot be sent without, and why (the 422 answer's `errors`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FieldError {
-    /// The AccuLynx field, camelCase.
-    pub field: String,
-    /// A sentence for the sender.
-    pub message: String,
-}
+pub use crate::leads::model::FieldError;
 
 /// The result of mapping one lead (serialisable for the mapping page's dry run).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

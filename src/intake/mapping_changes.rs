@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::domain::text::excerpt;
-use crate::domain::{JobCategory, Priority, WorkType};
+use crate::acculynx::{JobCategory, Priority, WorkType};
 
 use super::mapping::LocationMapping;
 

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use crate::domain::text::excerpt;
-use crate::domain::{JobCategory, LeadField, PhoneType, Priority, WorkType};
+use crate::acculynx::{JobCategory, LeadField, PhoneType, Priority, WorkType};
 
 use super::aliases::acculynx_fields;
 use super::mapping::{LocationMapping, MappingDefaults};

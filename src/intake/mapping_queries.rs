@@ -20,7 +20,7 @@ pub fn set_mapping_json(conn: &mut DbConn, location_id: &str, json: &str) -> Que
     diesel::update(locations::table.find(location_id))
         .set((
             locations::mapping.eq(json),
-            locations::updated_at.eq(crate::accounts::queries::now()),
+            locations::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)
         .map(drop)

@@ -29,7 +29,6 @@ pub mod mapping_queries;
 pub mod names;
 pub mod normalize;
 pub mod pages;
-pub mod queries;
 pub mod store;
 pub mod webhook;
 

@@ -2,7 +2,7 @@
 
 use askama::Template;
 
-use crate::domain::{JobCategory, LeadField, PhoneType, Priority, WorkType};
+use crate::acculynx::{JobCategory, LeadField, PhoneType, Priority, WorkType};
 use crate::http::pages::Chrome;
 use crate::http::time::COMMON_TIME_ZONES;
 use crate::tenants::model::{Company, Location};

@@ -7,7 +7,8 @@ use crate::domain::hold::HoldReason;
 use crate::domain::search::searchable_copies;
 use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
-use crate::intake::queries::NewLead;
+use crate::leads::model::{NewLead, errors_column, warnings_column};
+use crate::leads::status::LeadStatus;
 use crate::tenants::model::{KeyStatus, Location, LocationStatus};
 
 /// Request headers worth keeping on the lead's timeline. Never credentials: ClientTether's
@@ -72,7 +73,7 @@ pub fn new_lead(
     received: &Received<'_>,
     mapped: &MappedLead,
 ) -> NewLead {
-    let now = crate::accounts::queries::now();
+    let now = crate::db::now();
     let rejected = mapped.is_rejected();
     let hold = if rejected {
         None
@@ -80,9 +81,9 @@ pub fn new_lead(
         hold_reason(&location.location)
     };
     let status = match (rejected, hold) {
-        (true, _) => "rejected",
-        (false, Some(_)) => "held",
-        (false, None) => "queued",
+        (true, _) => LeadStatus::Rejected,
+        (false, Some(_)) => LeadStatus::Held,
+        (false, None) => LeadStatus::Queued,
     };
     let body = serde_json::to_value(&mapped.lead).unwrap_or(Value::Null);
     // The same copies an edit-and-resend writes, so search finds both alike.
@@ -92,15 +93,15 @@ pub fn new_lead(
         company_id: location.location.company_id.clone(),
         location_id: location.location.id.clone(),
         received_at: now,
-        status: status.to_string(),
+        status,
         content_type: received.content_type.chars().take(200).collect(),
         request_headers: headers_of_interest(received),
         // PostgreSQL text cannot hold NUL: a raw NUL byte (possible in a form or multipart
         // body) is kept visibly as U+FFFD so the lead is stored on either backend.
         raw_body: Some(String::from_utf8_lossy(received.body).replace('\0', "\u{FFFD}")),
         mapped_body: Some(body.to_string()),
-        warnings: serde_json::to_string(&mapped.warnings).unwrap_or_else(|_| "[]".to_string()),
-        errors: serde_json::to_string(&mapped.errors).unwrap_or_else(|_| "[]".to_string()),
+        warnings: warnings_column(&mapped.warnings),
+        errors: errors_column(&mapped.errors),
         dedupe_key: (!rejected).then(|| mapped.lead.dedupe_key()),
         duplicate_of: None,
         first_name: copies.first_name,
@@ -109,7 +110,7 @@ pub fn new_lead(
         phone: copies.phone,
         phone_digits: copies.phone_digits,
         search_text: copies.search_text,
-        next_attempt_at: (status == "queued").then_some(now),
+        next_attempt_at: (status == LeadStatus::Queued).then_some(now),
         queued_at: Some(now),
         last_error: hold.map(|reason| reason.sentence().to_string()),
         updated_at: now,

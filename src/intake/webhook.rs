@@ -15,14 +15,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::OptionalExtension;
 use serde_json::json;
 
-use crate::http::extractors::CompanyScope;
+use crate::domain::scope::CompanyScope;
 use crate::http::with_db;
 use crate::intake::body::{BodyError, parse_body_with_files};
 use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
-use crate::intake::queries::{self, NewLead};
+use crate::leads::intake as queries;
+use crate::leads::{LeadStatus, NewLead};
 use crate::intake::store::{Received, new_lead};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::tenants::model::{Location, LocationStatus};
 use crate::tenants::queries as queries_tenants;
 
@@ -36,7 +37,7 @@ enum Target {
 fn target_kind(location: &Location, version: i32) -> Target {
     if location.status() == LocationStatus::Deleted {
         Target::Deleted
-    } else if location.accepts_url_version(version, crate::accounts::queries::now()) {
+    } else if location.accepts_url_version(version, crate::db::now()) {
         Target::Live
     } else {
         Target::NotFound
@@ -112,10 +113,10 @@ pub async fn receive_webhook(
             );
         }
     };
-    if lead.status == "queued" {
+    if lead.status == LeadStatus::Queued {
         state.wake_worker.notify_one();
     }
-    state.metrics.lead_received(&lead.status);
+    state.metrics.lead_received(lead.status);
     tracing::info!(lead_id = %lead.id, location_id = %location_id, status = %lead.status, "lead received");
     answer(&lead, &mapped)
 }
@@ -191,19 +192,22 @@ async fn read_body(mut payload: web::Payload) -> Result<web::Bytes, HttpResponse
 
 /// SPEC §6 answers.
 fn answer(lead: &NewLead, mapped: &MappedLead) -> HttpResponse {
-    match lead.status.as_str() {
-        "duplicate" => HttpResponse::Ok().json(json!({
-            "lead_id": lead.id,
-            "status": "duplicate",
-            "duplicate_of": lead.duplicate_of,
-        })),
-        "rejected" => HttpResponse::UnprocessableEntity().json(json!({
-            "lead_id": lead.id,
-            "status": "rejected",
-            "errors": mapped.errors,
-        })),
-        status => HttpResponse::Accepted().json(json!({"lead_id": lead.id, "status": status})),
+    let body = json!({"lead_id": lead.id, "status": lead.status.as_str()});
+    match lead.status {
+        LeadStatus::Duplicate => HttpResponse::Ok().json(with(body, "duplicate_of", json!(lead.duplicate_of))),
+        LeadStatus::Rejected => {
+            HttpResponse::UnprocessableEntity().json(with(body, "errors", json!(mapped.errors)))
+        }
+        _ => HttpResponse::Accepted().json(body),
     }
+}
+
+/// `body` with one more member.
+fn with(mut body: serde_json::Value, key: &str, value: serde_json::Value) -> serde_json::Value {
+    if let Some(object) = body.as_object_mut() {
+        object.insert(key.to_string(), value);
+    }
+    body
 }
 
 /// 429 with `Retry-After` in whole seconds.

@@ -1,14 +1,13 @@
 //! Operations endpoints (SPEC §10): liveness, readiness and metrics.
 
 pub mod metrics;
-pub mod queries;
 
 use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `GET /healthz`: the process is up.
 pub async fn healthz() -> HttpResponse {

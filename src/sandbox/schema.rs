@@ -3,121 +3,23 @@
 //! `{"errors":{"FirstName":["The firstName field is required."]}}`.
 //!
 //! Lengths are counted in UTF-16 code units, as .NET counts string length: an emoji counts
-//! as two.
+//! as two. The limits are AccuLynx's published ones ([`crate::acculynx::fields`]); the checking
+//! code here is the sandbox's own, so it judges what the portal sends independently.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+pub use crate::acculynx::fields::FieldKind;
+use crate::acculynx::fields::LeadField;
+
 /// Field name (PascalCase, as ASP.NET reports it) → messages.
 pub type ValidationErrors = BTreeMap<String, Vec<String>>;
 
-/// What a field may hold.
-#[derive(Debug, Clone, Copy)]
-pub enum FieldKind {
-    /// A string or null of at most this many UTF-16 units.
-    Text(usize),
-    /// Like `Text`, and when not empty it must look like an email address.
-    Email(usize),
-    /// One of these values, spelled exactly.
-    Enum(&'static [&'static str]),
-    /// A date-time (ISO 8601 / RFC 3339), with or without a zone, or null.
-    DateTime,
-}
-
-/// One field of the lead body.
-#[derive(Debug, Clone, Copy)]
-pub struct FieldSpec {
-    /// camelCase name, as sent in JSON.
-    pub name: &'static str,
-    /// What it may hold.
-    pub kind: FieldKind,
-}
-
-/// Phone types.
-pub const PHONE_TYPES: &[&str] = &["Home", "Mobile", "Work"];
-/// Job categories.
-pub const JOB_CATEGORIES: &[&str] = &["Residential", "Repair", "Property Management"];
-/// Work types.
-pub const WORK_TYPES: &[&str] = &[
-    "Insurance",
-    "Repair",
-    "Retail",
-    "Warranty",
-    "New",
-    "Inspection",
-    "Service",
-];
-/// Priorities.
-pub const PRIORITIES: &[&str] = &["Normal", "High", "Urgent"];
-
-const fn text(name: &'static str, max: usize) -> FieldSpec {
-    FieldSpec {
-        name,
-        kind: FieldKind::Text(max),
-    }
-}
-
-/// Every field of `POST /api/v1/leads`, in the order of the reference table.
-pub const FIELDS: &[FieldSpec] = &[
-    text("firstName", 50),
-    text("lastName", 50),
-    text("companyName", 100),
-    text("phoneNumber1", 30),
-    text("phoneExtension1", 100),
-    FieldSpec {
-        name: "phoneType1",
-        kind: FieldKind::Enum(PHONE_TYPES),
-    },
-    text("phoneNumber2", 30),
-    text("phoneExtension2", 100),
-    FieldSpec {
-        name: "phoneType2",
-        kind: FieldKind::Enum(PHONE_TYPES),
-    },
-    text("phoneNumber3", 30),
-    text("phoneExtension3", 100),
-    FieldSpec {
-        name: "phoneType3",
-        kind: FieldKind::Enum(PHONE_TYPES),
-    },
-    FieldSpec {
-        name: "emailAddress",
-        kind: FieldKind::Email(100),
-    },
-    text("crossReference", 250),
-    FieldSpec {
-        name: "jobCategory",
-        kind: FieldKind::Enum(JOB_CATEGORIES),
-    },
-    FieldSpec {
-        name: "workType",
-        kind: FieldKind::Enum(WORK_TYPES),
-    },
-    text("street", 250),
-    text("street2", 50),
-    text("city", 50),
-    text("state", 50),
-    text("zip", 50),
-    text("country", 50),
-    FieldSpec {
-        name: "priority",
-        kind: FieldKind::Enum(PRIORITIES),
-    },
-    text("notes", 1000),
-    FieldSpec {
-        name: "salesPerson",
-        kind: FieldKind::Email(100),
-    },
-    FieldSpec {
-        name: "initialAppointmentDate",
-        kind: FieldKind::DateTime,
-    },
-];
-
-/// The spec of a field by its camelCase name.
-pub fn field(name: &str) -> Option<&'static FieldSpec> {
-    FIELDS.iter().find(|spec| spec.name == name)
+/// What the field with this camelCase name may hold, as AccuLynx publishes it (the shared
+/// field table); `None` for a name the lead does not have.
+pub fn field(name: &str) -> Option<FieldKind> {
+    LeadField::from_name(name).map(LeadField::kind)
 }
 
 /// Length as .NET counts it (UTF-16 code units).
@@ -248,7 +150,7 @@ pub fn validate_lead(body: &Value) -> Result<(), ValidationErrors> {
         return Err(errors);
     };
     for (name, value) in object {
-        let Some(spec) = field(name) else {
+        let Some(kind) = field(name) else {
             add(
                 &mut errors,
                 name,
@@ -270,7 +172,7 @@ pub fn validate_lead(body: &Value) -> Result<(), ValidationErrors> {
                 continue;
             }
         };
-        match (spec.kind, text) {
+        match (kind, text) {
             (FieldKind::Enum(allowed), Some(text)) if !allowed.contains(&text) => add(
                 &mut errors,
                 name,

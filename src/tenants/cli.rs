@@ -12,7 +12,7 @@ use crate::crypto::secret_box::SecretBox;
 use crate::crypto::url_token::UrlSigner;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::http::extractors::CompanyScope;
+use crate::domain::scope::CompanyScope;
 use crate::http::time::is_time_zone;
 use crate::tenants::companies::add_company as insert_company;
 use crate::tenants::keys::store_key;

@@ -7,11 +7,12 @@ use serde::Deserialize;
 use crate::audit::{self, Action, Actor};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::http::extractors::{CompanyScope, CurrentUser};
+use crate::domain::scope::CompanyScope;
+use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::time::{COMMON_TIME_ZONES, is_time_zone};
 use crate::http::with_db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::tenants::model::{NewCompany, check_name, check_slug, slug_from_name};
 use crate::tenants::pages::{CompanyFormPage, CompanyListPage, CompanyPage, LocationRow};
 use crate::tenants::queries;
@@ -160,7 +161,7 @@ pub fn add_company(
             Err(other) => return Err(other.into()),
         }
         let id = uuid::Uuid::new_v4().to_string();
-        let now = crate::accounts::queries::now();
+        let now = crate::db::now();
         queries::insert_company(
             conn,
             &NewCompany {

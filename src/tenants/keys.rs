@@ -7,12 +7,13 @@ use serde::Deserialize;
 use crate::audit::{self, Action, Actor};
 use crate::crypto::secret_box::{AccuLynxKey, OpenError, SecretBox};
 use crate::db::DbConn;
-use crate::delivery::acculynx::KeyCheck;
+use crate::acculynx::client::KeyCheck;
 use crate::error::AppError;
-use crate::http::extractors::{CompanyScope, CurrentUser};
+use crate::domain::scope::CompanyScope;
+use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::with_db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::tenants::locations::scoped_location;
 use crate::tenants::model::{KeyStatus, Location, LocationStatus};
 use crate::tenants::queries;
@@ -41,7 +42,7 @@ pub fn store_key(
     // SPEC §7: leads held for a missing or rejected key go out once a new key is saved (a
     // paused location keeps holding them until it is resumed).
     if location.status() == LocationStatus::Active {
-        crate::delivery::queries::requeue_held(conn, &location.id)?;
+        crate::leads::queue::requeue_held(conn, &location.id)?;
     }
     let detail = match &location.key_last4 {
         Some(old) if location.acculynx_key.is_some() => format!(

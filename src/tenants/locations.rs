@@ -11,7 +11,7 @@ use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::time::show_time;
 use crate::http::with_db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::tenants::companies::location_row;
 use crate::tenants::model::{Company, Location, LocationStatus, NewLocation, check_name};
 use crate::tenants::pages::{CompanyPage, KeyView, LocationPage};
@@ -109,7 +109,7 @@ pub fn insert_new_location(
             )));
         }
         let id = uuid::Uuid::new_v4().to_string();
-        let now = crate::accounts::queries::now();
+        let now = crate::db::now();
         queries::insert_location(
             conn,
             &NewLocation {
@@ -128,7 +128,7 @@ pub fn insert_new_location(
             name,
             "",
         )?;
-        let scope = crate::http::extractors::CompanyScope::Company(company_id.to_string());
+        let scope = crate::domain::scope::CompanyScope::Company(company_id.to_string());
         Ok(queries::find_location(conn, &scope, &id)?)
     }
 }
@@ -167,7 +167,7 @@ pub async fn show_location(
             location.url_version,
         )
     });
-    let now = crate::accounts::queries::now();
+    let now = crate::db::now();
     let previous_url_until = match (
         location.previous_url_version,
         location.previous_url_valid_until,
@@ -299,7 +299,7 @@ async fn change_status(
                 LocationStatus::Active => {
                     queries::set_location_status(conn, &location.id, to)?;
                     // Leads held while it was paused go back in the queue.
-                    crate::delivery::queries::requeue_held(conn, &location.id)?;
+                    crate::leads::queue::requeue_held(conn, &location.id)?;
                 }
                 LocationStatus::Paused => queries::set_location_status(conn, &location.id, to)?,
             }

@@ -4,10 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::accounts::queries::now;
+use crate::db::now;
 use crate::db::DbConn;
 use crate::db::schema::{companies, locations};
-use crate::http::extractors::CompanyScope;
+use crate::domain::scope::CompanyScope;
 use crate::tenants::model::{
     Company, KeyStatus, Location, LocationStatus, NewCompany, NewLocation,
 };

@@ -136,7 +136,7 @@ pub fn parse_acculynx_key(text: &str) -> Result<AccuLynxKey, String> {
 
 /// Writes `name` unless it exists (the first writer wins; later ones change nothing).
 pub fn insert_if_absent(conn: &mut DbConn, name: &str, ciphertext: &[u8]) -> QueryResult<()> {
-    let now = crate::accounts::queries::now();
+    let now = crate::db::now();
     let row = (
         instance_secrets::name.eq(name),
         instance_secrets::ciphertext.eq(ciphertext),
@@ -184,7 +184,7 @@ pub fn replace(conn: &mut DbConn, name: &str, ciphertext: &[u8]) -> QueryResult<
     diesel::update(instance_secrets::table.find(name))
         .set((
             instance_secrets::ciphertext.eq(ciphertext),
-            instance_secrets::updated_at.eq(crate::accounts::queries::now()),
+            instance_secrets::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)
         .map(drop)

@@ -10,11 +10,12 @@ use crate::audit::{self, Action, Actor};
 use crate::crypto::url_token::UrlSigner;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::http::extractors::{CompanyScope, CurrentUser};
+use crate::domain::scope::CompanyScope;
+use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::time::show_time;
 use crate::http::with_db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::tenants::locations::scoped_location;
 use crate::tenants::model::{Location, LocationStatus};
 use crate::tenants::queries;
@@ -122,7 +123,7 @@ pub fn rotate(
         let version = location.url_version.checked_add(1).ok_or_else(|| {
             AppError::Unexpected(anyhow::anyhow!("the URL version cannot grow any further"))
         })?;
-        let now = crate::accounts::queries::now();
+        let now = crate::db::now();
         let previous = grace
             .duration()
             .map(|length| (location.url_version, now + length));

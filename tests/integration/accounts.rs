@@ -109,12 +109,12 @@ async fn five_failed_sign_ins_lock_the_account_for_15_minutes() {
         .select(users::locked_until)
         .first(&mut *app.conn())
         .unwrap();
-    let minutes = (locked_until.unwrap() - leadrelay::accounts::queries::now()).num_minutes();
+    let minutes = (locked_until.unwrap() - leadrelay::db::now()).num_minutes();
     assert!((14..=15).contains(&minutes), "locked for {minutes} min");
     // …until the lock ends.
     diesel::update(users::table.filter(users::email.eq(&email)))
         .set(users::locked_until.eq(Some(
-            leadrelay::accounts::queries::now() - chrono::Duration::seconds(1),
+            leadrelay::db::now() - chrono::Duration::seconds(1),
         )))
         .execute(&mut *app.conn())
         .unwrap();

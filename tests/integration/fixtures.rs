@@ -48,7 +48,7 @@ fn password_hash() -> String {
 /// Adds a user directly in the database.
 pub fn seed_user(app: &TestApp, email: &str, role: Role, company_id: Option<&str>) -> SeededUser {
     let id = uuid::Uuid::new_v4().to_string();
-    let now = queries::now();
+    let now = leadrelay::db::now();
     queries::insert(
         &mut app.conn(),
         &NewUser {
@@ -81,7 +81,7 @@ pub fn seed_company(app: &TestApp, slug: &str) -> SeededCompany {
     .unwrap();
     let company = leadrelay::tenants::queries::find_company_by_slug(
         &mut conn,
-        &leadrelay::http::extractors::CompanyScope::All,
+        &leadrelay::domain::scope::CompanyScope::All,
         slug,
     )
     .unwrap();

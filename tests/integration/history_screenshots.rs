@@ -70,7 +70,7 @@ fn seed_showcase(app: &TestApp) -> (String, String) {
     drop(conn);
     let company = leadrelay::tenants::queries::find_company_by_slug(
         &mut app.conn(),
-        &leadrelay::http::extractors::CompanyScope::All,
+        &leadrelay::domain::scope::CompanyScope::All,
         "peak-roofing",
     )
     .unwrap();

@@ -182,7 +182,7 @@ async fn a_rotated_url_works_during_its_grace_period_only() {
     assert_eq!(post_lead(&app, &second).await.0, 202);
 
     // The grace period ends.
-    let past = leadrelay::accounts::queries::now() - chrono::Duration::seconds(1);
+    let past = leadrelay::db::now() - chrono::Duration::seconds(1);
     diesel::update(locations::table.find(id))
         .set(locations::previous_url_valid_until.eq(Some(past)))
         .execute(&mut *app.conn())

@@ -13,7 +13,7 @@ use crate::helpers::TestApp;
 
 /// Now, as the database stores it (UTC, microseconds).
 pub fn now() -> NaiveDateTime {
-    leadrelay::accounts::queries::now()
+    leadrelay::db::now()
 }
 
 /// A lead as the intake stores it.

@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 use leadrelay::db::schema::{audit_events, leads};
-use leadrelay::domain::JobCategory;
+use leadrelay::acculynx::JobCategory;
 
 use crate::fixtures::{login, seed_world};
 use crate::helpers::spawn_app;

@@ -180,7 +180,7 @@ async fn queue_depth_and_the_oldest_due_age_reflect_the_stored_leads() {
     let company = seed_company(&app, "alpha");
     let bodies: Vec<_> = (0..6).map(lead_body).collect();
     let ids = seed_leads(&app, &company, &company.location_id, &bodies);
-    let now = leadrelay::accounts::queries::now();
+    let now = leadrelay::db::now();
     let set = |id: &str, status: &str, due: Option<chrono::NaiveDateTime>| {
         diesel::update(leads::table.find(id))
             .set((leads::status.eq(status), leads::next_attempt_at.eq(due)))

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{fields, map_default, map_with, notes};
-use crate::domain::LeadField;
+use crate::acculynx::LeadField;
 use crate::domain::text::utf16_len;
 use crate::intake::{LocationMapping, acculynx_fields, default_aliases};
 

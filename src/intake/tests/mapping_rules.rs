@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{denver, json, map_default, map_with, notes};
-use crate::domain::{JobCategory, PhoneType};
+use crate::acculynx::{JobCategory, PhoneType};
 use crate::intake::LocationMapping;
 
 #[test]

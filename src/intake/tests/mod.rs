@@ -10,7 +10,7 @@ mod speed;
 
 use serde_json::Value;
 
-use crate::domain::AccuLynxLead;
+use crate::acculynx::AccuLynxLead;
 use crate::intake::{LocationMapping, MappedLead};
 
 pub(super) fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

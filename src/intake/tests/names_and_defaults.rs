@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::{json, map_default, map_with, notes};
-use crate::domain::{JobCategory, PhoneType, Priority, WorkType};
+use crate::acculynx::{JobCategory, PhoneType, Priority, WorkType};
 use crate::intake::{FieldError, LocationMapping, MappingDefaults};
 
 fn names(pairs: &[(&str, &str)]) -> (String, Option<String>) {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use actix_web::web::Bytes;
 use proptest::prelude::*;
 
-use crate::domain::{JobCategory, PhoneType, Priority, WorkType};
+use crate::acculynx::{JobCategory, PhoneType, Priority, WorkType};
 use crate::intake::body::parse_body;
 use crate::intake::{LocationMapping, MappingDefaults, acculynx_fields, default_aliases};
 

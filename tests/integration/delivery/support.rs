@@ -75,7 +75,7 @@ pub fn set_key(app: &TestApp, location_id: &str, key: &str) {
             locations::acculynx_key.eq(Some(sealed)),
             locations::key_last4.eq(Some(key[key.len() - 4..].to_string())),
             locations::key_status.eq("untested"),
-            locations::key_set_at.eq(Some(leadrelay::accounts::queries::now())),
+            locations::key_set_at.eq(Some(leadrelay::db::now())),
         ))
         .execute(&mut *app.conn())
         .unwrap();
@@ -94,7 +94,7 @@ pub fn seed_leads(
     bodies: &[Value],
 ) -> Vec<String> {
     let mut conn = app.conn();
-    let now = leadrelay::accounts::queries::now();
+    let now = leadrelay::db::now();
     leadrelay::db::write_transaction(&mut conn, |conn| {
         let mut ids = Vec::new();
         for body in bodies {

@@ -1,111 +1,14 @@
-//! Leads, their delivery attempts and events, as the history reads them, and the lead
-//! statuses in plain words (SPEC §7).
+//! The lead's record, one struct per use of each table row: [`Lead`] (a whole `leads` row),
+//! [`LeadRow`] (what lists show), [`NewLead`] (what the intake stores), [`ClaimedLead`] (what
+//! the worker sends), [`Attempt`]/[`NewAttempt`] (`delivery_attempts`), [`LeadEvent`]/
+//! [`NewLeadEvent`] (`lead_events`). The JSON columns each have one type: `warnings` is a list
+//! of sentences, `errors` a list of [`FieldError`], both written and read here.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{delivery_attempts, lead_events, leads};
-
-/// Where a lead stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LeadStatus {
-    /// Stored and due to be sent.
-    Queued,
-    /// An attempt failed for a passing reason; another comes on the retry schedule.
-    Retrying,
-    /// AccuLynx accepted it.
-    Delivered,
-    /// AccuLynx refused it, or every retry failed.
-    Failed,
-    /// It could not be made into a valid AccuLynx lead on arrival.
-    Rejected,
-    /// Waiting for its location (paused, or its key missing or rejected).
-    Held,
-    /// The same lead had just arrived at this location; recorded, not sent again.
-    Duplicate,
-}
-
-impl LeadStatus {
-    /// Every status, in the order filters and counts show them.
-    pub const ALL: [LeadStatus; 7] = [
-        Self::Delivered,
-        Self::Failed,
-        Self::Rejected,
-        Self::Queued,
-        Self::Retrying,
-        Self::Held,
-        Self::Duplicate,
-    ];
-
-    /// As stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Queued => "queued",
-            Self::Retrying => "retrying",
-            Self::Delivered => "delivered",
-            Self::Failed => "failed",
-            Self::Rejected => "rejected",
-            Self::Held => "held",
-            Self::Duplicate => "duplicate",
-        }
-    }
-
-    /// Parses the stored form.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == text)
-    }
-
-    /// As shown on a badge.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Queued => "Queued",
-            Self::Retrying => "Retrying",
-            Self::Delivered => "Delivered",
-            Self::Failed => "Failed",
-            Self::Rejected => "Rejected",
-            Self::Held => "Held",
-            Self::Duplicate => "Duplicate",
-        }
-    }
-
-    /// What the status means, for someone asking "where is my lead?".
-    pub fn meaning(self) -> &'static str {
-        match self {
-            Self::Queued => "Received and about to be sent to AccuLynx.",
-            Self::Retrying => {
-                "AccuLynx could not take it yet (busy or unreachable); leadrelay tries again automatically."
-            }
-            Self::Delivered => "AccuLynx accepted it.",
-            Self::Failed => {
-                "AccuLynx refused it, or every retry failed. It will not be sent again unless someone replays or edits it."
-            }
-            Self::Rejected => {
-                "It arrived without what AccuLynx requires (a first name, for example), so it was not sent. Edit it and resend."
-            }
-            Self::Held => {
-                "Waiting: its location is paused or its AccuLynx key is missing or rejected. It is sent automatically once that is fixed."
-            }
-            Self::Duplicate => {
-                "The same lead had just arrived at this location, so this copy was recorded but not sent again."
-            }
-        }
-    }
-
-    /// Whether an admin may send it again as it is (SPEC §7: delivered or failed).
-    pub fn can_replay(self) -> bool {
-        matches!(self, Self::Delivered | Self::Failed)
-    }
-
-    /// Whether an admin may edit its AccuLynx fields and resend it (SPEC §7).
-    pub fn can_edit(self) -> bool {
-        matches!(self, Self::Rejected | Self::Failed)
-    }
-
-    /// Whether it is still on its way (counted as "waiting" on the dashboard).
-    pub fn is_waiting(self) -> bool {
-        matches!(self, Self::Queued | Self::Retrying | Self::Held)
-    }
-}
+use crate::leads::status::{AttemptOutcome, EventKind, LeadStatus};
 
 /// A whole row of `leads`, for the lead page and replays.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -119,8 +22,8 @@ pub struct Lead {
     pub location_id: String,
     /// When it arrived.
     pub received_at: NaiveDateTime,
-    /// [`LeadStatus::as_str`].
-    pub status: String,
+    /// Where it stands.
+    pub status: LeadStatus,
     /// Content type of the request.
     pub content_type: String,
     /// Request headers of interest (JSON object).
@@ -172,9 +75,19 @@ pub struct Lead {
 }
 
 impl Lead {
-    /// Its status (an unknown stored value reads as failed: it needs a look).
+    /// Its status.
     pub fn status(&self) -> LeadStatus {
-        LeadStatus::parse(&self.status).unwrap_or(LeadStatus::Failed)
+        self.status
+    }
+
+    /// Why it was rejected on arrival.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        field_errors(&self.errors)
+    }
+
+    /// The warnings of its mapping.
+    pub fn warnings(&self) -> Vec<String> {
+        serde_json::from_str(&self.warnings).unwrap_or_default()
     }
 }
 
@@ -188,8 +101,8 @@ pub struct LeadRow {
     pub location_id: String,
     /// When it arrived.
     pub received_at: NaiveDateTime,
-    /// [`LeadStatus::as_str`].
-    pub status: String,
+    /// Where it stands.
+    pub status: LeadStatus,
     /// First name.
     pub first_name: Option<String>,
     /// Last name.
@@ -209,9 +122,9 @@ pub struct LeadRow {
 }
 
 impl LeadRow {
-    /// Its status (unknown reads as failed).
+    /// Its status.
     pub fn status(&self) -> LeadStatus {
-        LeadStatus::parse(&self.status).unwrap_or(LeadStatus::Failed)
+        self.status
     }
 
     /// "First Last", or a stand-in when the lead has no name.
@@ -260,8 +173,8 @@ pub struct Attempt {
     pub response_body: Option<String>,
     /// The network error, if any.
     pub error: Option<String>,
-    /// delivered | failed | held | retrying | rate_limited.
-    pub outcome: String,
+    /// What it ended in.
+    pub outcome: AttemptOutcome,
     /// What happened, in a sentence.
     pub summary: String,
 }
@@ -274,8 +187,8 @@ pub struct LeadEvent {
     pub id: i64,
     /// The lead.
     pub lead_id: String,
-    /// replayed | edited.
-    pub kind: String,
+    /// What was done.
+    pub kind: EventKind,
     /// Who (email).
     pub actor: String,
     /// For `edited`: the previous mapped body (JSON); for `replayed`: the previous status.
@@ -291,7 +204,7 @@ pub struct NewLeadEvent<'a> {
     /// The lead.
     pub lead_id: &'a str,
     /// Kind.
-    pub kind: &'a str,
+    pub kind: EventKind,
     /// Who.
     pub actor: &'a str,
     /// Detail.
@@ -300,8 +213,9 @@ pub struct NewLeadEvent<'a> {
     pub created_at: NaiveDateTime,
 }
 
-/// One reason a lead was rejected on arrival.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+/// One reason a lead was rejected on arrival (the 422 answer's `errors`, the `errors`
+/// column, the lead page's list).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldError {
     /// The AccuLynx field (camelCase), or empty for the lead as a whole.
     #[serde(default)]
@@ -316,7 +230,134 @@ pub fn field_errors(errors: &str) -> Vec<FieldError> {
     serde_json::from_str(errors).unwrap_or_default()
 }
 
-/// Reads the `warnings` column (unreadable text reads as no warnings).
-pub fn warnings(warnings: &str) -> Vec<String> {
-    serde_json::from_str(warnings).unwrap_or_default()
+/// The `errors` column of these errors.
+pub fn errors_column(errors: &[FieldError]) -> String {
+    serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// The `warnings` column of these warnings.
+pub fn warnings_column(warnings: &[String]) -> String {
+    serde_json::to_string(warnings).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// A lead as the intake stores it.
+///
+/// `None` is inserted as NULL (every optional column has no other default), so the INSERT's
+/// SQL is the same for every lead and stays prepared instead of being rebuilt per lead.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = leads, treat_none_as_default_value = false)]
+pub struct NewLead {
+    /// UUID v7 (time-ordered).
+    pub id: String,
+    /// Company.
+    pub company_id: String,
+    /// Location.
+    pub location_id: String,
+    /// Now.
+    pub received_at: NaiveDateTime,
+    /// One of [`LeadStatus::ON_ARRIVAL`].
+    pub status: LeadStatus,
+    /// As sent.
+    pub content_type: String,
+    /// Headers of interest (JSON object).
+    pub request_headers: String,
+    /// The body as received.
+    pub raw_body: Option<String>,
+    /// The AccuLynx body (JSON).
+    pub mapped_body: Option<String>,
+    /// Warnings ([`warnings_column`]).
+    pub warnings: String,
+    /// Rejection errors ([`errors_column`]).
+    pub errors: String,
+    /// Canonical hash of the mapped lead (none for rejected leads).
+    pub dedupe_key: Option<String>,
+    /// The original, for a duplicate.
+    pub duplicate_of: Option<String>,
+    /// For lists and search.
+    pub first_name: Option<String>,
+    /// For lists and search.
+    pub last_name: Option<String>,
+    /// For lists and search.
+    pub email: Option<String>,
+    /// For lists.
+    pub phone: Option<String>,
+    /// Digits of every phone, for search.
+    pub phone_digits: Option<String>,
+    /// Lower-cased "first last email".
+    pub search_text: Option<String>,
+    /// When the worker may take it (queued leads: now).
+    pub next_attempt_at: Option<NaiveDateTime>,
+    /// When it entered the queue (now).
+    pub queued_at: Option<NaiveDateTime>,
+    /// Why a held lead waits.
+    pub last_error: Option<String>,
+    /// Now.
+    pub updated_at: NaiveDateTime,
+}
+
+/// A lead claimed for delivery.
+#[derive(Debug, Clone, QueryableByName)]
+#[diesel(table_name = leads)]
+pub struct ClaimedLead {
+    /// Lead id.
+    pub id: String,
+    /// Its location.
+    pub location_id: String,
+    /// Its company.
+    pub company_id: String,
+    /// When it was accepted.
+    pub received_at: NaiveDateTime,
+    /// When it last entered the queue (the retry span starts here).
+    pub queued_at: Option<NaiveDateTime>,
+    /// The AccuLynx body to send.
+    pub mapped_body: Option<String>,
+    /// Attempts so far.
+    pub attempts: i32,
+    /// Retry steps used.
+    pub retry_step: i32,
+}
+
+/// A new lead state after an attempt, or without one (held before sending).
+#[derive(Debug, Clone)]
+pub struct LeadUpdate {
+    /// New status.
+    pub status: LeadStatus,
+    /// Retry steps used.
+    pub retry_step: i32,
+    /// When to try next (queued/retrying), else `None`.
+    pub next_attempt_at: Option<NaiveDateTime>,
+    /// The last HTTP status, when an attempt got one.
+    pub last_http_status: Option<i32>,
+    /// Why it is not delivered, in words.
+    pub last_error: Option<String>,
+    /// Whether this update counts an attempt.
+    pub counts_attempt: bool,
+}
+
+/// A recorded attempt.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = delivery_attempts)]
+pub struct NewAttempt {
+    /// Lead.
+    pub lead_id: String,
+    /// 1-based.
+    pub number: i32,
+    /// When sent.
+    pub started_at: NaiveDateTime,
+    /// How long.
+    pub duration_ms: i32,
+    /// The body sent.
+    pub request_body: Option<String>,
+    /// Status, if answered.
+    pub http_status: Option<i32>,
+    /// Headers of interest (JSON).
+    pub response_headers: String,
+    /// First 8 KiB.
+    pub response_body: Option<String>,
+    /// Network error.
+    pub error: Option<String>,
+    /// What it ended in.
+    pub outcome: AttemptOutcome,
+    /// Plain-English summary.
+    pub summary: String,
 }

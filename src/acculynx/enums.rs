@@ -34,6 +34,9 @@ macro_rules! lead_enum {
         }
 
         impl $name {
+            /// Every spelling, in AccuLynx's order (the field table's allowed values).
+            pub const NAMES: &'static [&'static str] = &[$($spelling),+];
+
             /// Every value, in AccuLynx's order.
             pub fn all() -> &'static [Self] {
                 &[$(Self::$variant),+]

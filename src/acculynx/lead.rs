@@ -2,8 +2,8 @@
 
 use sha2::{Digest, Sha256};
 
-pub use super::lead_enums::{JobCategory, PhoneType, Priority, WorkType};
-pub use super::lead_field::LeadField;
+pub use crate::acculynx::enums::{JobCategory, PhoneType, Priority, WorkType};
+pub use crate::acculynx::fields::LeadField;
 
 /// A lead body for AccuLynx. Serialises to exactly the JSON AccuLynx expects: camelCase names,
 /// enums in AccuLynx's spelling, absent fields left out (never `null`, never `""`).

@@ -1,4 +1,24 @@
-//! The names of the lead's fields, their labels for people and AccuLynx's length limits.
+//! AccuLynx's field table of `POST /api/v1/leads` (reference/acculynx-v1-leads.md): each
+//! field's camelCase name, its label for people, and what it may hold (length limits in UTF-16
+//! units, the allowed values of enums). The mapper, the portal's labels and edit form, the
+//! portal's check of an edited lead and the sandbox's validator all read this one table.
+
+use crate::acculynx::enums::{JobCategory, PhoneType, Priority, WorkType};
+
+/// What a field may hold, as AccuLynx publishes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// A string or null of at most this many UTF-16 units.
+    Text(usize),
+    /// Like `Text`, and when not empty an email address.
+    Email(usize),
+    /// One of these values, spelled exactly.
+    Enum(&'static [&'static str]),
+    /// A date-time (ISO 8601), with or without a zone, or null.
+    DateTime,
+}
+
+use FieldKind::{DateTime, Email, Enum, Text};
 
 /// Names one field of the lead; each variant is AccuLynx's camelCase name in PascalCase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,73 +52,73 @@ pub enum LeadField {
 }
 
 /// Every field, in the order of AccuLynx's schema table: (field, camelCase name, label for
-/// people, length limit in UTF-16 units where AccuLynx sets one).
-const TABLE: [(LeadField, &str, &str, Option<usize>); LeadField::COUNT] = [
-    (LeadField::FirstName, "firstName", "First name", Some(50)),
-    (LeadField::LastName, "lastName", "Last name", Some(50)),
+/// people, what it may hold).
+const TABLE: [(LeadField, &str, &str, FieldKind); LeadField::COUNT] = [
+    (LeadField::FirstName, "firstName", "First name", Text(50)),
+    (LeadField::LastName, "lastName", "Last name", Text(50)),
     (
         LeadField::CompanyName,
         "companyName",
         "Company name",
-        Some(100),
+        Text(100),
     ),
-    (LeadField::PhoneNumber1, "phoneNumber1", "Phone 1", Some(30)),
+    (LeadField::PhoneNumber1, "phoneNumber1", "Phone 1", Text(30)),
     (
         LeadField::PhoneExtension1,
         "phoneExtension1",
         "Phone 1 extension",
-        Some(100),
+        Text(100),
     ),
-    (LeadField::PhoneType1, "phoneType1", "Phone 1 type", None),
-    (LeadField::PhoneNumber2, "phoneNumber2", "Phone 2", Some(30)),
+    (LeadField::PhoneType1, "phoneType1", "Phone 1 type", Enum(PhoneType::NAMES)),
+    (LeadField::PhoneNumber2, "phoneNumber2", "Phone 2", Text(30)),
     (
         LeadField::PhoneExtension2,
         "phoneExtension2",
         "Phone 2 extension",
-        Some(100),
+        Text(100),
     ),
-    (LeadField::PhoneType2, "phoneType2", "Phone 2 type", None),
-    (LeadField::PhoneNumber3, "phoneNumber3", "Phone 3", Some(30)),
+    (LeadField::PhoneType2, "phoneType2", "Phone 2 type", Enum(PhoneType::NAMES)),
+    (LeadField::PhoneNumber3, "phoneNumber3", "Phone 3", Text(30)),
     (
         LeadField::PhoneExtension3,
         "phoneExtension3",
         "Phone 3 extension",
-        Some(100),
+        Text(100),
     ),
-    (LeadField::PhoneType3, "phoneType3", "Phone 3 type", None),
+    (LeadField::PhoneType3, "phoneType3", "Phone 3 type", Enum(PhoneType::NAMES)),
     (
         LeadField::EmailAddress,
         "emailAddress",
         "Email address",
-        Some(100),
+        Email(100),
     ),
     (
         LeadField::CrossReference,
         "crossReference",
         "Cross reference",
-        Some(250),
+        Text(250),
     ),
-    (LeadField::JobCategory, "jobCategory", "Job category", None),
-    (LeadField::WorkType, "workType", "Work type", None),
-    (LeadField::Street, "street", "Street", Some(250)),
-    (LeadField::Street2, "street2", "Street line 2", Some(50)),
-    (LeadField::City, "city", "City", Some(50)),
-    (LeadField::State, "state", "State", Some(50)),
-    (LeadField::Zip, "zip", "ZIP code", Some(50)),
-    (LeadField::Country, "country", "Country", Some(50)),
-    (LeadField::Priority, "priority", "Priority", None),
-    (LeadField::Notes, "notes", "Notes", Some(1000)),
+    (LeadField::JobCategory, "jobCategory", "Job category", Enum(JobCategory::NAMES)),
+    (LeadField::WorkType, "workType", "Work type", Enum(WorkType::NAMES)),
+    (LeadField::Street, "street", "Street", Text(250)),
+    (LeadField::Street2, "street2", "Street line 2", Text(50)),
+    (LeadField::City, "city", "City", Text(50)),
+    (LeadField::State, "state", "State", Text(50)),
+    (LeadField::Zip, "zip", "ZIP code", Text(50)),
+    (LeadField::Country, "country", "Country", Text(50)),
+    (LeadField::Priority, "priority", "Priority", Enum(Priority::NAMES)),
+    (LeadField::Notes, "notes", "Notes", Text(1000)),
     (
         LeadField::SalesPerson,
         "salesPerson",
         "Sales person",
-        Some(100),
+        Email(100),
     ),
     (
         LeadField::InitialAppointmentDate,
         "initialAppointmentDate",
         "Appointment date",
-        None,
+        DateTime,
     ),
 ];
 
@@ -126,9 +146,17 @@ impl LeadField {
         TABLE[self.index()].2
     }
 
+    /// What the field may hold.
+    pub fn kind(self) -> FieldKind {
+        TABLE[self.index()].3
+    }
+
     /// AccuLynx's length limit in UTF-16 units, for text fields.
     pub fn max_len(self) -> Option<usize> {
-        TABLE[self.index()].3
+        match self.kind() {
+            Text(max) | Email(max) => Some(max),
+            Enum(_) | DateTime => None,
+        }
     }
 
     /// The field with this camelCase name.
@@ -158,11 +186,10 @@ mod tests {
             assert_eq!(field.index(), index);
             assert_eq!(LeadField::from_name(field.name()), Some(field));
         }
-        let schema: Vec<&str> = crate::sandbox::schema::FIELDS
-            .iter()
-            .map(|spec| spec.name)
-            .collect();
-        let ours: Vec<&str> = LeadField::all().map(LeadField::name).collect();
-        assert_eq!(ours, schema);
+        assert_eq!(LeadField::FirstName.kind(), Text(50));
+        assert_eq!(LeadField::EmailAddress.kind(), Email(100));
+        assert_eq!(LeadField::Notes.max_len(), Some(1000));
+        assert_eq!(LeadField::WorkType.kind(), Enum(WorkType::NAMES));
+        assert_eq!(LeadField::InitialAppointmentDate.max_len(), None);
     }
 }

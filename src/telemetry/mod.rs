@@ -5,6 +5,8 @@
 //! `/hooks/{location_id}/***` (SPEC §5). Query strings are never logged (they hold search
 //! terms, i.e. lead PII).
 
+pub mod metrics;
+
 use std::time::Instant;
 
 use actix_web::Error;

@@ -1,5 +1,5 @@
-//! Queries of the history: lead lists and their counts, the dashboard's numbers, a lead's
-//! timeline. Every query takes the caller's [`CompanyScope`] first, so another company's
+//! Reading leads: lists and their counts, the dashboard's numbers, a lead with its attempts
+//! and events. Every query takes the caller's [`CompanyScope`] first, so another company's
 //! lead is simply not found (SPEC §3).
 //!
 //! Lists are ordered `received_at DESC, id DESC` and paged by keyset (the last row's
@@ -14,9 +14,10 @@ use diesel::sql_types::Bool;
 
 use crate::db::schema::{delivery_attempts, lead_events, leads, locations};
 use crate::db::{DbConn, MultiBackend};
-use crate::history::filter::{LeadFilter, Search};
-use crate::history::model::{Attempt, Lead, LeadEvent, LeadRow, LeadStatus};
-use crate::http::extractors::CompanyScope;
+use crate::leads::filter::{LeadFilter, Search};
+use crate::leads::model::{Attempt, Lead, LeadEvent, LeadRow};
+use crate::leads::status::LeadStatus;
+use crate::domain::scope::CompanyScope;
 
 /// A position in a list: rows strictly after it (older) come next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +86,7 @@ fn conditions(
         None => in_scope(scope, company_id),
     };
     if let (true, Some(status)) = (with_status, filter.status) {
-        all.push(Box::new(leads::status.eq(status.as_str())));
+        all.push(Box::new(leads::status.eq(status)));
     }
     if let Some(from) = filter.received_from {
         all.push(Box::new(leads::received_at.ge(from)));
@@ -152,7 +153,7 @@ pub fn count_by_status(
     scope: &CompanyScope,
     company_id: &str,
     filter: &LeadFilter,
-) -> QueryResult<Vec<(String, i64)>> {
+) -> QueryResult<Vec<(LeadStatus, i64)>> {
     leads::table
         .filter(and(conditions(scope, company_id, filter, false)))
         .group_by(leads::status)
@@ -231,7 +232,7 @@ pub fn count_by_location_and_status(
     scope: &CompanyScope,
     company_id: &str,
     since: NaiveDateTime,
-) -> QueryResult<Vec<(String, String, i64)>> {
+) -> QueryResult<Vec<(String, LeadStatus, i64)>> {
     let mut all = in_scope(scope, company_id);
     all.push(Box::new(leads::received_at.ge(since)));
     leads::table
@@ -248,7 +249,7 @@ pub fn count_received_between(
     company_id: &str,
     from: NaiveDateTime,
     until: NaiveDateTime,
-) -> QueryResult<Vec<(String, i64)>> {
+) -> QueryResult<Vec<(LeadStatus, i64)>> {
     let filter = LeadFilter {
         received_from: Some(from),
         received_until: Some(until),
@@ -265,10 +266,9 @@ pub fn newest_failures(
     limit: i64,
 ) -> QueryResult<Vec<(LeadRow, String)>> {
     let mut all = in_scope(scope, company_id);
-    all.push(Box::new(leads::status.eq_any([
-        LeadStatus::Failed.as_str(),
-        LeadStatus::Rejected.as_str(),
-    ])));
+    all.push(Box::new(
+        leads::status.eq_any([LeadStatus::Failed, LeadStatus::Rejected]),
+    ));
     leads::table
         .filter(and(all))
         .order((leads::received_at.desc(), leads::id.desc()))
