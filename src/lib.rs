@@ -17,6 +17,7 @@ pub mod db;
 pub mod delivery;
 pub mod demo;
 pub mod domain;
+pub mod effects;
 pub mod error;
 pub mod history;
 pub mod http;

@@ -4,8 +4,8 @@
 //!
 //! Nothing is lost: the body as received never changes, and an edit keeps the previous
 //! AccuLynx body in its event. A re-queued lead is `queued`, due now, at the start of the
-//! retry schedule, with no lease and no last error; its attempts so far stay. The caller
-//! wakes the worker after the commit.
+//! retry schedule, with no lease and no last error; its attempts so far stay. What must follow the
+//! commit (waking the worker) comes back as an [`AfterCommit`].
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -17,6 +17,7 @@ use crate::audit::{self, Action, Actor};
 use crate::db::DbConn;
 use crate::db::schema::locations;
 use crate::domain::scope::CompanyScope;
+use crate::effects::AfterCommit;
 use crate::leads::changes::{record_event, requeue};
 use crate::leads::lists as queries;
 use crate::leads::model::Lead;
@@ -31,6 +32,8 @@ pub struct Requeued {
     pub company_id: String,
     /// Its status before.
     pub previous_status: LeadStatus,
+    /// What follows the commit: the worker woken, the lead being due now.
+    pub after_commit: AfterCommit,
 }
 
 /// Why a lead was not put back in the queue.
@@ -167,6 +170,7 @@ fn requeued(lead: &Lead, previous_status: LeadStatus) -> Requeued {
         lead_id: lead.id.clone(),
         company_id: lead.company_id.clone(),
         previous_status,
+        after_commit: AfterCommit::nothing().leads_due(true),
     }
 }
 

@@ -248,7 +248,7 @@ mod tests {
             received_at: chrono::DateTime::from_timestamp(1_795_000_000, 0)
                 .unwrap()
                 .naive_utc(),
-            status: "failed".into(),
+            status: crate::leads::LeadStatus::Failed,
             first_name: Some("Jane, \"JJ\"".into()),
             last_name: Some("=cmd".into()),
             email: None,

@@ -136,8 +136,8 @@ pub async fn replay_lead(
     .await?;
     let back = format!("/leads/{id}");
     match outcome {
-        Ok(_) => {
-            state.wake_worker.notify_one();
+        Ok(requeued) => {
+            requeued.after_commit.apply(&state);
             Ok(flash::redirect_with(
                 &back,
                 FlashKind::Success,
@@ -170,8 +170,8 @@ pub async fn edit_lead(
     .await?;
     let back = format!("/leads/{id}");
     match outcome {
-        Ok(_) => {
-            state.wake_worker.notify_one();
+        Ok(requeued) => {
+            requeued.after_commit.apply(&state);
             Ok(flash::redirect_with(
                 &back,
                 FlashKind::Success,

@@ -273,12 +273,12 @@ mod tests {
     fn the_success_rate_counts_finished_leads_and_never_rounds_a_failure_away() {
         let mut counts = WindowCounts::default();
         assert_eq!(counts.success_rate(), "—");
-        counts.count(Some(LeadStatus::Queued), 5);
+        counts.count(LeadStatus::Queued, 5);
         assert_eq!(counts.success_rate(), "—");
-        counts.count(Some(LeadStatus::Delivered), 2);
-        counts.count(Some(LeadStatus::Rejected), 1);
+        counts.count(LeadStatus::Delivered, 2);
+        counts.count(LeadStatus::Rejected, 1);
         assert_eq!(counts.success_rate(), "66%");
-        counts.count(Some(LeadStatus::Delivered), 997);
+        counts.count(LeadStatus::Delivered, 997);
         assert_eq!(counts.success_rate(), "99.9%");
         assert_eq!(
             counts,

@@ -132,7 +132,8 @@ pub fn add_location(
     let created = crate::db::write_transaction(conn, |conn| {
         let location = insert_new_location(conn, &actor, &company.id, &name)?;
         if let Some(key) = &key {
-            store_key(conn, &actor, &secrets.secret_box, &location, key)?;
+            // A new location has no held leads, and this process no worker or cache to tell.
+            let _ = store_key(conn, &actor, &secrets.secret_box, &location, key)?;
         }
         Ok::<_, AppError>(location)
     });

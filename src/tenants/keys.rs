@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::audit::{self, Action, Actor};
 use crate::crypto::secret_box::{AccuLynxKey, OpenError, SecretBox};
 use crate::db::DbConn;
+use crate::effects::AfterCommit;
 use crate::acculynx::client::KeyCheck;
 use crate::error::AppError;
 use crate::domain::scope::CompanyScope;
@@ -28,22 +29,25 @@ pub fn key_name(last4: Option<&str>) -> String {
 }
 
 /// Seals `key` for `location` and stores it, with an audit entry; call inside a write
-/// transaction. The entry names the key by its last four characters only.
+/// transaction. The entry names the key by its last four characters only. What must follow
+/// the commit: the location's cached copy dropped, and the worker woken for leads re-queued.
 pub fn store_key(
     conn: &mut DbConn,
     actor: &Actor,
     secret_box: &SecretBox,
     location: &Location,
     key: &AccuLynxKey,
-) -> diesel::QueryResult<()> {
+) -> diesel::QueryResult<AfterCommit> {
     let sealed = seal_location_key(secret_box, &location.id, key);
     let last4 = key.last4();
     queries::set_location_key(conn, &location.id, &sealed, &last4)?;
     // SPEC §7: leads held for a missing or rejected key go out once a new key is saved (a
     // paused location keeps holding them until it is resumed).
-    if location.status() == LocationStatus::Active {
-        crate::leads::queue::requeue_held(conn, &location.id)?;
-    }
+    let requeued = if location.status() == LocationStatus::Active {
+        crate::leads::queue::requeue_held(conn, &location.id)?
+    } else {
+        0
+    };
     let detail = match &location.key_last4 {
         Some(old) if location.acculynx_key.is_some() => format!(
             "{} (replaces {})",
@@ -59,7 +63,10 @@ pub fn store_key(
         Action::KeySet,
         &location.name,
         &detail,
-    )
+    )?;
+    Ok(AfterCommit::nothing()
+        .location_changed(&location.id)
+        .leads_due(requeued > 0))
 }
 
 /// Saves a location's key (a deleted location is refused).
@@ -70,7 +77,7 @@ pub fn save_key(
     scope: &CompanyScope,
     location_id: &str,
     key: &AccuLynxKey,
-) -> Result<(), AppError> {
+) -> Result<AfterCommit, AppError> {
     crate::db::write_transaction(conn, |conn| {
         let location = queries::find_location(conn, scope, location_id)?;
         if location.status() == LocationStatus::Deleted {
@@ -78,8 +85,7 @@ pub fn save_key(
                 "This location was deleted; it cannot take an AccuLynx key.",
             ));
         }
-        store_key(conn, actor, secret_box, &location, key)?;
-        Ok(())
+        Ok(store_key(conn, actor, secret_box, &location, key)?)
     })
 }
 
@@ -108,15 +114,13 @@ pub async fn save_location_key(
     let actor = Actor::user(&user);
     let scope = user.scope();
     let secret_box = state.secret_box.clone();
-    let location_id = location.id.clone();
     let saved = with_db(&state.db, move |conn| {
         save_key(conn, &actor, &secret_box, &scope, &location.id, &key)
     })
     .await;
     match saved {
-        Ok(()) => {
-            state.intake_locations.invalidate(&location_id);
-            state.wake_worker.notify_one();
+        Ok(after) => {
+            after.apply(&state);
             Ok(flash::redirect_with(
                 &back,
                 FlashKind::Success,

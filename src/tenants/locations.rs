@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
 use crate::db::DbConn;
+use crate::effects::AfterCommit;
 use crate::error::AppError;
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
@@ -267,7 +268,6 @@ async fn change_status(
     to: LocationStatus,
 ) -> Result<HttpResponse, AppError> {
     let (location, company) = scoped_location(&user, &state, id).await?;
-    let location_id = location.id.clone();
     user.require_admin()?;
     let back = format!("/locations/{}", location.id);
     if location.status() == LocationStatus::Deleted {
@@ -277,45 +277,21 @@ async fn change_status(
             "This location was deleted; it cannot be changed.",
         ));
     }
-    let (action, message) = match to {
-        LocationStatus::Paused => (
-            Action::LocationPaused,
-            "Paused: new leads are kept and held until you resume.",
-        ),
-        LocationStatus::Active => (
-            Action::LocationResumed,
-            "Resumed: held leads will be delivered.",
-        ),
-        LocationStatus::Deleted => (
-            Action::LocationDeleted,
-            "Deleted: its webhook URL and key no longer work; its lead history stays.",
-        ),
+    let message = match to {
+        LocationStatus::Paused => "Paused: new leads are kept and held until you resume.",
+        LocationStatus::Active => "Resumed: held leads will be delivered.",
+        LocationStatus::Deleted => {
+            "Deleted: its webhook URL and key no longer work; its lead history stays."
+        }
     };
     let actor = Actor::user(&user);
-    with_db(&state.db, move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            match to {
-                LocationStatus::Deleted => queries::delete_location(conn, &location.id)?,
-                LocationStatus::Active => {
-                    queries::set_location_status(conn, &location.id, to)?;
-                    // Leads held while it was paused go back in the queue.
-                    crate::leads::queue::requeue_held(conn, &location.id)?;
-                }
-                LocationStatus::Paused => queries::set_location_status(conn, &location.id, to)?,
-            }
-            audit::record(
-                conn,
-                &actor,
-                Some(&location.company_id),
-                action,
-                &location.name,
-                "",
-            )
-        })?;
-        Ok(())
+    let after = with_db(&state.db, move |conn| {
+        Ok(crate::db::write_transaction(conn, |conn| {
+            status_change(conn, &actor, &location, to)
+        })?)
     })
     .await?;
-    state.intake_locations.invalidate(&location_id);
+    after.apply(&state);
     let back = if to == LocationStatus::Deleted {
         format!("/companies/{}", company.slug)
     } else {
@@ -349,4 +325,43 @@ pub async fn delete_location(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     change_status(user, state, id.into_inner(), LocationStatus::Deleted).await
+}
+
+/// Pauses, resumes or deletes a location, with its audit entry; call inside a write
+/// transaction. Resuming puts the leads held while it was paused back in the queue, and what
+/// must follow the commit says so.
+pub fn status_change(
+    conn: &mut DbConn,
+    actor: &Actor,
+    location: &Location,
+    to: LocationStatus,
+) -> diesel::QueryResult<AfterCommit> {
+    let (action, requeued) = match to {
+        LocationStatus::Deleted => {
+            queries::delete_location(conn, &location.id)?;
+            (Action::LocationDeleted, 0)
+        }
+        LocationStatus::Active => {
+            queries::set_location_status(conn, &location.id, to)?;
+            (
+                Action::LocationResumed,
+                crate::leads::queue::requeue_held(conn, &location.id)?,
+            )
+        }
+        LocationStatus::Paused => {
+            queries::set_location_status(conn, &location.id, to)?;
+            (Action::LocationPaused, 0)
+        }
+    };
+    audit::record(
+        conn,
+        actor,
+        Some(&location.company_id),
+        action,
+        &location.name,
+        "",
+    )?;
+    Ok(AfterCommit::nothing()
+        .location_changed(&location.id)
+        .leads_due(requeued > 0))
 }

@@ -161,17 +161,17 @@ async fn editing_a_rejected_lead_checks_it_against_accu_lynx_keeps_the_original_
         html.contains("<details open>"),
         "the form is unfolded for a rejected lead"
     );
-    for spec in leadrelay::sandbox::schema::FIELDS {
+    for field in leadrelay::acculynx::LeadField::all() {
         assert!(
-            html.contains(&format!("name=\"{}\"", spec.name)),
+            html.contains(&format!("name=\"{}\"", field.name())),
             "{}",
-            spec.name
+            field.name()
         );
     }
     assert!(html.contains("<select id=\"f-priority\" name=\"priority\">"));
     assert!(html.contains("id=\"f-lastName\" name=\"lastName\" type=\"text\" value=\"Doe\""));
 
-    // AccuLynx's own rules, shown next to the fields; nothing changes.
+    // AccuLynx's rules, shown next to the fields; nothing changes.
     let path = format!("/leads/{lead}/edit");
     let response = admin
         .post(
@@ -192,11 +192,13 @@ async fn editing_a_rejected_lead_checks_it_against_accu_lynx_keeps_the_original_
             .unwrap_or_else(|| panic!("{name}"));
         html[at..html[at..].find("</p>").unwrap() + at].to_string()
     };
-    assert!(field("firstName").contains("The firstName field is required."));
+    // The portal's own check, in words with the fields' labels (not AccuLynx's .NET wording).
+    assert!(field("firstName").contains("First name is required."));
     assert!(
-        field("emailAddress").contains("The emailAddress field is not a valid e-mail address.")
+        field("emailAddress").contains("Email address must be an email address, like name@example.com.")
     );
-    assert!(field("priority").contains("The value &#39;Whenever&#39; is not valid for priority."));
+    assert!(field("priority").contains("Priority must be one of: Normal, High, Urgent."));
+    assert!(!html.contains("firstName field"), "no raw AccuLynx wording");
     assert!(
         html.contains("value=\"not-an-email\""),
         "what was typed stays"

@@ -192,7 +192,7 @@ async fn a_first_purge_of_many_leads_goes_batch_by_batch_oldest_first() {
     // One batch: the oldest leads first.
     let cutoff = now() - Duration::days(90);
     let batch = leadrelay::db::write_transaction(&mut app.conn(), |conn: &mut DbConn| {
-        retention::purge_batch(conn, cutoff, now(), 10)
+        leadrelay::leads::purge::purge_batch(conn, cutoff, now(), 10)
     })
     .unwrap();
     assert_eq!((batch.candidates, batch.leads), (10, 10));

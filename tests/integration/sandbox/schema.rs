@@ -2,7 +2,7 @@
 //! kind of wrong body.
 
 use leadrelay::sandbox::Sandbox;
-use leadrelay::sandbox::schema::{FIELDS, FieldKind};
+use leadrelay::acculynx::fields::{FieldKind, LeadField};
 use serde_json::{Value, json};
 
 use super::{client, header, post_lead, post_raw, start_unlimited};
@@ -81,13 +81,13 @@ async fn every_row_of_the_schema_table_is_enforced() {
     let sandbox = start_unlimited(&[(KEY, "Denver")]).await;
     let client = client();
     let mut rows = 0;
-    for spec in FIELDS {
-        let name = spec.name;
-        match spec.kind {
+    for field in LeadField::all() {
+        let name = field.name();
+        match field.kind() {
             FieldKind::Text(max) | FieldKind::Email(max) => {
-                let full = text_of(spec.kind, max);
+                let full = text_of(field.kind(), max);
                 assert_accepted(&client, &sandbox, &lead_with(name, json!(full))).await;
-                let over = text_of(spec.kind, max + 1);
+                let over = text_of(field.kind(), max + 1);
                 let message =
                     assert_refused(&client, &sandbox, &lead_with(name, json!(over)), name).await;
                 assert_eq!(
