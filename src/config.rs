@@ -67,6 +67,10 @@ pub struct Settings {
     pub purge_first_after: Duration,
     /// How often it applies it after that.
     pub purge_every: Duration,
+    /// Longest sleep of the delivery worker when nothing is due and nobody woke it (not a
+    /// setting: SPEC §7 wants ≤ 1 s so other instances see new leads; tests lengthen it to prove
+    /// that wake-ups, not polls, start deliveries).
+    pub worker_poll: Duration,
     /// Bearer token protecting `/metrics`, when set.
     pub metrics_token: Option<Secret<String>>,
     /// Logging.
@@ -214,6 +218,7 @@ impl Settings {
             retention_days: parse_count("LEADRELAY_RETENTION_DAYS", &args.retention_days, 90)?,
             purge_first_after: Duration::from_secs(60),
             purge_every: Duration::from_secs(24 * 3600),
+            worker_poll: Duration::from_secs(1),
             metrics_token: args
                 .metrics_token
                 .as_deref()

@@ -206,6 +206,7 @@ pub fn start_worker(
         concurrency: settings.delivery_concurrency,
         lease,
         wake,
+        poll: settings.worker_poll,
         metrics,
     }))
 }

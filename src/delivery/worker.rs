@@ -32,8 +32,6 @@ use crate::delivery::schedule::RetrySchedule;
 use crate::delivery::send::post_lead;
 use crate::telemetry::metrics::Metrics;
 
-/// Longest sleep when nothing is due (SPEC §7: other instances poll ≤ 1 s).
-const POLL: Duration = Duration::from_secs(1);
 
 /// What the worker needs.
 pub struct WorkerDeps {
@@ -57,6 +55,8 @@ pub struct WorkerDeps {
     pub lease: Duration,
     /// In-process wake-up.
     pub wake: Arc<Notify>,
+    /// Longest sleep when nothing is due (SPEC §7: other instances poll ≤ 1 s).
+    pub poll: Duration,
     /// This process's counters (attempts, outcomes, rate-limit waits).
     pub metrics: Arc<Metrics>,
 }
@@ -168,7 +168,7 @@ async fn run(ctx: Arc<Context>) {
                 tracing::error!(error = %err, "could not claim leads; trying again shortly");
                 tokio::select! {
                     () = ctx.shutdown.cancelled() => {},
-                    () = tokio::time::sleep(POLL) => {},
+                    () = tokio::time::sleep(ctx.deps.poll) => {},
                 }
             }
         }
@@ -223,7 +223,7 @@ async fn idle(ctx: &Context) {
                 .to_std()
                 .unwrap_or(Duration::ZERO)
         })
-        .map_or(POLL, |until| until.min(POLL))
+        .map_or(ctx.deps.poll, |until| until.min(ctx.deps.poll))
         .max(Duration::from_millis(5));
     tokio::select! {
         () = ctx.shutdown.cancelled() => {},
