@@ -69,8 +69,13 @@ mod tests {
 
     #[test]
     fn effects_add_up_without_repeats() {
-        let one = AfterCommit::nothing().location_changed("a").leads_due(false);
-        let two = AfterCommit::nothing().location_changed("a").location_changed("b").leads_due(true);
+        let one = AfterCommit::nothing()
+            .location_changed("a")
+            .leads_due(false);
+        let two = AfterCommit::nothing()
+            .location_changed("a")
+            .location_changed("b")
+            .leads_due(true);
         let both = one.and(two);
         assert_eq!(both.stale_locations, vec!["a".to_string(), "b".to_string()]);
         assert!(both.wakes_worker());

@@ -26,8 +26,8 @@ pub mod leads;
 pub mod ops;
 pub mod routes;
 pub mod sandbox;
-pub mod state;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod tenants;
 

@@ -12,21 +12,21 @@ use anyhow::Context;
 use url::Url;
 
 use crate::accounts::throttle::LoginThrottle;
+use crate::acculynx::client::AccuLynxClient;
 use crate::config::{ConfigError, Settings};
 use crate::crypto::master_key::MasterKey;
 use crate::crypto::secret_box::SecretBox;
 use crate::crypto::url_token::UrlSigner;
 use crate::db::group_commit::GroupCommit;
 use crate::db::{Backend, DbPool, pool};
-use crate::acculynx::client::AccuLynxClient;
 use crate::delivery::limits::DeliveryLimits;
 use crate::delivery::schedule::RetrySchedule;
 use crate::delivery::worker::{self, WorkerDeps, WorkerHandle};
 use crate::history::retention::RetentionJob;
 use crate::http::security_headers::security_headers;
 use crate::http::{self, csrf, flash};
-use crate::telemetry::metrics::Metrics;
 use crate::state::AppState;
+use crate::telemetry::metrics::Metrics;
 use crate::tenants::secrets;
 use crate::{routes, telemetry};
 

@@ -7,8 +7,8 @@ use crate::accounts::{queries, users};
 use crate::audit::Actor;
 use crate::crypto::password;
 use crate::db::DbConn;
-use crate::error::AppError;
 use crate::domain::scope::CompanyScope;
+use crate::error::AppError;
 use crate::tenants::queries as tenants;
 
 /// Adds a user. Returns the generated password when none was given.

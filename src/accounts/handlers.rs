@@ -6,11 +6,12 @@ use std::net::IpAddr;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::accounts::model::normalize_email;
+use crate::accounts::model::{User, normalize_email};
 use crate::accounts::pages::{AccountPage, LoginPage};
-use crate::accounts::{queries, session};
+use crate::accounts::{passwords, queries, session};
 use crate::audit::{self, Action, Actor};
 use crate::crypto::password;
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::http::extractors::{CurrentUser, client_ip};
 use crate::http::flash::{self, FlashKind};
@@ -108,9 +109,20 @@ pub async fn login(
     let user_agent = session::user_agent(&req);
     let secure = state.secure_cookies;
     let typed_email = email.clone();
+    // Three steps, so argon2 runs on the blocking pool and holds no connection: read the
+    // account, check the password, record what happened.
+    let lookup = email.clone();
+    let user = with_db(&state.db, move |conn| {
+        Ok(queries::find_by_email(conn, &lookup)?)
+    })
+    .await?;
+    let matches = passwords::verify(
+        form.password.clone(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
     let outcome = with_db(&state.db, move |conn| {
-        let Some(user) = queries::find_by_email(conn, &email)? else {
-            password::verify_against_dummy(&form.password);
+        let Some(user) = user else {
             let actor = Actor {
                 user_id: None,
                 label: email.clone(),
@@ -126,57 +138,8 @@ pub async fn login(
             )?;
             return Ok(LoginOutcome::Refused);
         };
-        let actor = Actor {
-            user_id: Some(user.id.clone()),
-            label: user.email.clone(),
-            ip: actor_ip,
-        };
-        let company = user.company_id.as_deref();
-        let locked = user
-            .locked_until
-            .is_some_and(|until| until > crate::db::now());
-        let matches = password::verify_password(&form.password, &user.password_hash);
-        if locked {
-            audit::record(
-                conn,
-                &actor,
-                company,
-                Action::LoginFailed,
-                &user.email,
-                "account locked",
-            )?;
-            return Ok(LoginOutcome::Refused);
-        }
-        if !matches {
-            let now_locked = queries::record_failed_login(conn, &user.id, MAX_FAILURES, LOCK_FOR)?;
-            let detail = if now_locked {
-                "wrong password; account locked for 15 minutes"
-            } else {
-                "wrong password"
-            };
-            audit::record(
-                conn,
-                &actor,
-                company,
-                Action::LoginFailed,
-                &user.email,
-                detail,
-            )?;
-            return Ok(LoginOutcome::Refused);
-        }
-        crate::db::write_transaction(conn, |conn| {
-            queries::record_login(conn, &user.id)?;
-            let opened =
-                session::open(conn, old_session, &user.id, &actor.ip, &user_agent, secure)?;
-            audit::record(
-                conn,
-                &actor,
-                company,
-                Action::LoginSucceeded,
-                &user.email,
-                "",
-            )?;
-            Ok(LoginOutcome::Success(opened))
+        record_attempt(conn, &user, actor_ip, matches, |conn, actor| {
+            session::open(conn, old_session, &user.id, &actor.ip, &user_agent, secure)
         })
     })
     .await?;
@@ -194,6 +157,67 @@ pub async fn login(
             actix_web::http::StatusCode::UNAUTHORIZED,
         ),
     }
+}
+
+/// Records a sign-in attempt of an existing account: refused while locked, a failure counted
+/// toward the lock, or a success that opens a session (through `open`).
+fn record_attempt(
+    conn: &mut DbConn,
+    user: &User,
+    ip: String,
+    matches: bool,
+    open: impl FnOnce(&mut DbConn, &Actor) -> diesel::QueryResult<session::OpenedSession>,
+) -> Result<LoginOutcome, AppError> {
+    let actor = Actor {
+        user_id: Some(user.id.clone()),
+        label: user.email.clone(),
+        ip,
+    };
+    let company = user.company_id.as_deref();
+    let locked = user
+        .locked_until
+        .is_some_and(|until| until > crate::db::now());
+    if locked {
+        audit::record(
+            conn,
+            &actor,
+            company,
+            Action::LoginFailed,
+            &user.email,
+            "account locked",
+        )?;
+        return Ok(LoginOutcome::Refused);
+    }
+    if !matches {
+        let now_locked = queries::record_failed_login(conn, &user.id, MAX_FAILURES, LOCK_FOR)?;
+        let detail = if now_locked {
+            "wrong password; account locked for 15 minutes"
+        } else {
+            "wrong password"
+        };
+        audit::record(
+            conn,
+            &actor,
+            company,
+            Action::LoginFailed,
+            &user.email,
+            detail,
+        )?;
+        return Ok(LoginOutcome::Refused);
+    }
+    crate::db::write_transaction(conn, |conn| {
+        queries::record_login(conn, &user.id)?;
+        let opened = open(conn, &actor)?;
+        audit::record(
+            conn,
+            &actor,
+            company,
+            Action::LoginSucceeded,
+            &user.email,
+            "",
+        )?;
+        Ok(LoginOutcome::Success(opened))
+    })
 }
 
 /// `POST /logout`.
@@ -268,28 +292,30 @@ pub async fn change_password(
     let actor = Actor::user(&user);
     let (user_id, company_id, email) =
         (user.id.clone(), user.company_id.clone(), user.email.clone());
-    let changed = with_db(&state.db, move |conn| {
-        let Some(stored) = queries::find_by_email(conn, &email)? else {
-            return Err(AppError::NotFound);
-        };
-        if !password::verify_password(&form.current_password, &stored.password_hash) {
-            return Ok(false);
-        }
-        let hash = password::hash_password(&form.new_password)?;
-        crate::db::write_transaction(conn, |conn| {
-            queries::set_password(conn, &user_id, &hash)?;
-            audit::record(
-                conn,
-                &actor,
-                company_id.as_deref(),
-                Action::PasswordChanged,
-                &email,
-                "",
-            )
-        })?;
-        Ok(true)
+    let lookup = email.clone();
+    let stored = with_db(&state.db, move |conn| {
+        queries::find_by_email(conn, &lookup)?.ok_or(AppError::NotFound)
     })
     .await?;
+    let changed =
+        passwords::verify(form.current_password.clone(), Some(stored.password_hash)).await?;
+    if changed {
+        let hash = passwords::hash(form.new_password.clone()).await?;
+        with_db(&state.db, move |conn| {
+            Ok(crate::db::write_transaction(conn, |conn| {
+                queries::set_password(conn, &user_id, &hash)?;
+                audit::record(
+                    conn,
+                    &actor,
+                    company_id.as_deref(),
+                    Action::PasswordChanged,
+                    &email,
+                    "",
+                )
+            })?)
+        })
+        .await?;
+    }
     if !changed {
         return refuse("Your current password is not right.");
     }

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod handlers;
 pub mod model;
 pub mod pages;
+pub mod passwords;
 pub mod queries;
 pub mod session;
 pub mod setup;

@@ -5,8 +5,8 @@ use actix_web::cookie::{Cookie, SameSite};
 
 use crate::accounts::model::Session;
 use crate::accounts::queries;
-use crate::db::now;
 use crate::db::DbConn;
+use crate::db::now;
 use crate::http::csrf::SESSION_COOKIE;
 
 /// A freshly opened session: the cookie to set and the token's CSRF basis.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::accounts::model::{NewUser, Role, SetupToken, is_plausible_email, normalize_email};
 use crate::accounts::pages::SetupPage;
-use crate::accounts::{queries, session};
+use crate::accounts::{passwords, queries, session};
 use crate::audit::{self, Action, Actor};
 use crate::crypto::{password, sha256_hex};
 use crate::db::DbPool;
@@ -129,7 +129,7 @@ pub async fn complete_setup(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let hash = password::hash_password(&form.password)?;
+    let hash = passwords::hash(form.password.clone()).await?;
     let ip = client_ip(&req);
     let user_agent = session::user_agent(&req);
     let secure = state.secure_cookies;

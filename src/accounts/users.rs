@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::accounts::model::{NewUser, Role, User, is_plausible_email, normalize_email};
 use crate::accounts::pages::{NewPasswordPage, UserRow, UsersPage};
-use crate::accounts::queries;
+use crate::accounts::{passwords, queries};
 use crate::audit::{self, Action, Actor};
 use crate::crypto::password;
 use crate::db::DbConn;
@@ -103,7 +103,7 @@ pub async fn create_user(
         Some(_) => None,
     };
     let generated = password::generate_password();
-    let hash = password::hash_password(&generated)?;
+    let hash = passwords::hash(generated.clone()).await?;
     let actor = Actor::user(&user);
     let company_id = company.id.clone();
     let new_email = email.clone();
@@ -265,7 +265,7 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let (target, slug) = managed_user(&user, &state, id.into_inner()).await?;
     let generated = password::generate_password();
-    let hash = password::hash_password(&generated)?;
+    let hash = passwords::hash(generated.clone()).await?;
     let actor = Actor::user(&user);
     let email = target.email.clone();
     with_db(&state.db, move |conn| {

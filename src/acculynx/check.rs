@@ -29,10 +29,9 @@ pub fn check_lead(body: &Value) -> Result<(), FieldProblems> {
     };
     for name in object.keys() {
         if LeadField::from_name(name).is_none() {
-            problems
-                .entry(name.clone())
-                .or_default()
-                .push(format!("\u{201c}{name}\u{201d} is not a field of an AccuLynx lead."));
+            problems.entry(name.clone()).or_default().push(format!(
+                "\u{201c}{name}\u{201d} is not a field of an AccuLynx lead."
+            ));
         }
     }
     for field in LeadField::all() {
@@ -70,10 +69,9 @@ fn problem_of(field: LeadField, object: &Map<String, Value>) -> Option<String> {
         FieldKind::Email(_) if !text.is_empty() && EmailAddress::parse(text).is_err() => Some(
             format!("{label} must be an email address, like name@example.com."),
         ),
-        FieldKind::Enum(allowed) if !allowed.contains(&text) => Some(format!(
-            "{label} must be one of: {}.",
-            allowed.join(", ")
-        )),
+        FieldKind::Enum(allowed) if !allowed.contains(&text) => {
+            Some(format!("{label} must be one of: {}.", allowed.join(", ")))
+        }
         FieldKind::DateTime if !is_iso_date_time(text) => Some(format!(
             "{label} must be a date and time such as 2026-12-10T09:00:00."
         )),
@@ -132,7 +130,12 @@ mod tests {
     fn lengths_count_utf16_units_and_iso_dates_pass() {
         assert!(check_lead(&json!({"firstName": "😀".repeat(25)})).is_ok());
         assert!(check_lead(&json!({"firstName": "😀".repeat(26)})).is_err());
-        for date in ["2026-12-10", "2026-12-10T09:00", "2026-12-10T09:00:00Z", "2026-12-10T09:00:00-07:00"] {
+        for date in [
+            "2026-12-10",
+            "2026-12-10T09:00",
+            "2026-12-10T09:00:00Z",
+            "2026-12-10T09:00:00-07:00",
+        ] {
             assert!(
                 check_lead(&json!({"firstName": "J", "initialAppointmentDate": date})).is_ok(),
                 "{date}"

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::bench::support::{BenchDatabase, count_status, seed_location, seed_queued_leads};
 use crate::config::Settings;
 use crate::crypto::master_key::MasterKey;
+use crate::leads::LeadStatus;
 use crate::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
 const KEY: &str = "bench-key-0001";
@@ -107,7 +108,7 @@ pub async fn run(
     loop {
         let pool = pool.clone();
         let delivered = tokio::task::spawn_blocking(move || -> anyhow::Result<i64> {
-            count_status(&mut *pool.get()?, "delivered")
+            count_status(&mut *pool.get()?, LeadStatus::Delivered)
         })
         .await??;
         if delivered as usize >= leads {

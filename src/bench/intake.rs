@@ -15,6 +15,7 @@ use crate::bench::load::{self, LoadResult};
 use crate::bench::support::{BenchDatabase, ms, percentile, seed_location};
 use crate::config::Settings;
 use crate::crypto::master_key::MasterKey;
+use crate::leads::LeadStatus;
 use crate::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 use crate::startup::Application;
 
@@ -159,7 +160,7 @@ fn bare_server() -> anyhow::Result<(String, actix_web::dev::ServerHandle)> {
             "/hooks/bare",
             web::post().to(|body: web::Bytes| async move {
                 HttpResponse::Accepted()
-                    .json(serde_json::json!({"lead_id": body.len(), "status": "queued"}))
+                    .json(serde_json::json!({"lead_id": body.len(), "status": LeadStatus::Queued.as_str()}))
             }),
         )
     })

@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 
-use crate::db::now;
 use crate::audit::Actor;
 use crate::crypto::master_key::MasterKey;
 use crate::crypto::secret_box::SecretBox;
+use crate::db::now;
 use crate::db::schema::{leads, locations};
 use crate::db::{DatabaseUrl, DbConn};
+use crate::leads::LeadStatus;
 
 /// A database that exists for one benchmark run.
 pub struct BenchDatabase {
@@ -126,7 +127,7 @@ pub fn seed_queued_leads(
                     leads::company_id.eq(company_id),
                     leads::location_id.eq(location_id),
                     leads::received_at.eq(at),
-                    leads::status.eq("queued"),
+                    leads::status.eq(LeadStatus::Queued),
                     leads::content_type.eq("application/json"),
                     leads::raw_body.eq(Some(body.clone())),
                     leads::mapped_body.eq(Some(body)),
@@ -141,7 +142,7 @@ pub fn seed_queued_leads(
 }
 
 /// Leads of a status.
-pub fn count_status(conn: &mut DbConn, status: &str) -> anyhow::Result<i64> {
+pub fn count_status(conn: &mut DbConn, status: LeadStatus) -> anyhow::Result<i64> {
     Ok(leads::table
         .filter(leads::status.eq(status))
         .count()

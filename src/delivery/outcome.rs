@@ -2,15 +2,15 @@
 //! send it, the result of an answer per SPEC §7 (`classify` + the retry schedule), and the
 //! attempt row the timeline shows.
 
-use crate::crypto::secret_box::{AccuLynxKey, SecretBox};
 use crate::acculynx::classify::Verdict;
+use crate::crypto::secret_box::{AccuLynxKey, SecretBox};
 use crate::delivery::queries::DeliveryLocation;
-use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
-use crate::leads::status::{AttemptOutcome, LeadStatus};
-use crate::tenants::model::{KeyStatus, LocationStatus};
 use crate::delivery::schedule::{Next, RetrySchedule};
 use crate::delivery::send::Attempt;
 use crate::domain::hold::HoldReason;
+use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
+use crate::leads::status::{AttemptOutcome, LeadStatus};
+use crate::tenants::model::{KeyStatus, LocationStatus};
 use crate::tenants::secrets::open_location_key;
 
 /// Why a claimed lead is not sent.

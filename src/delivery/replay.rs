@@ -89,7 +89,14 @@ pub fn replay(
         let now = crate::db::now();
         requeue_or_refuse(conn, &lead, now, None)?;
         let detail = serde_json::json!({ "previous_status": status.as_str() }).to_string();
-        record_event(conn, &lead.id, EventKind::Replayed, &actor.label, &detail, now)?;
+        record_event(
+            conn,
+            &lead.id,
+            EventKind::Replayed,
+            &actor.label,
+            &detail,
+            now,
+        )?;
         let audit_detail = if status == LeadStatus::Delivered {
             "sent again after it was delivered (confirmed)".to_string()
         } else {
@@ -135,7 +142,14 @@ pub fn edit_and_resend(
             .mapped_body
             .clone()
             .unwrap_or_else(|| "null".to_string());
-        record_event(conn, &lead.id, EventKind::Edited, &actor.label, &detail, now)?;
+        record_event(
+            conn,
+            &lead.id,
+            EventKind::Edited,
+            &actor.label,
+            &detail,
+            now,
+        )?;
         let changed = changed_fields(&previous, &new_mapped);
         let audit_detail = if changed.is_empty() {
             "sent again unchanged".to_string()

@@ -6,9 +6,9 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
 
-use crate::crypto::secret_box::AccuLynxKey;
-use crate::acculynx::client::AccuLynxClient;
 use crate::acculynx::classify::{Verdict, classify_network_error, classify_response};
+use crate::acculynx::client::AccuLynxClient;
+use crate::crypto::secret_box::AccuLynxKey;
 
 /// At most this much of a response body is kept (SPEC §7).
 pub const MAX_RESPONSE_BODY: usize = 8 * 1024;

@@ -16,22 +16,21 @@ use chrono::TimeDelta;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
+use crate::acculynx::classify::Verdict;
+use crate::acculynx::client::AccuLynxClient;
 use crate::audit::{self, Action, Actor};
 use crate::crypto::secret_box::SecretBox;
 use crate::db::group_commit::GroupCommit;
 use crate::db::{Backend, DbPool};
-use crate::acculynx::client::AccuLynxClient;
-use crate::acculynx::classify::Verdict;
 use crate::delivery::limits::DeliveryLimits;
 use crate::delivery::outcome::{Hold, attempt_row, decide, failed, held, outcome_of, usable_key};
 use crate::delivery::queries::{self as locations, DeliveryLocation};
+use crate::delivery::schedule::RetrySchedule;
+use crate::delivery::send::post_lead;
 use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
 use crate::leads::queue as queries;
 use crate::leads::status::AttemptOutcome;
-use crate::delivery::schedule::RetrySchedule;
-use crate::delivery::send::post_lead;
 use crate::telemetry::metrics::Metrics;
-
 
 /// What the worker needs.
 pub struct WorkerDeps {
@@ -218,11 +217,7 @@ async fn idle(ctx: &Context) {
     .ok()
     .flatten();
     let wait = next_due
-        .map(|at| {
-            (at - crate::db::now())
-                .to_std()
-                .unwrap_or(Duration::ZERO)
-        })
+        .map(|at| (at - crate::db::now()).to_std().unwrap_or(Duration::ZERO))
         .map_or(ctx.deps.poll, |until| until.min(ctx.deps.poll))
         .max(Duration::from_millis(5));
     tokio::select! {

@@ -10,4 +10,3 @@ pub mod phone;
 pub mod scope;
 pub mod search;
 pub mod text;
-

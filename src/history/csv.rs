@@ -16,15 +16,15 @@ use chrono::NaiveDateTime;
 use futures_util::stream;
 
 use crate::db::DbPool;
+use crate::domain::scope::CompanyScope;
 use crate::error::AppError;
 use crate::history::filter::LeadQuery;
-use crate::leads::filter::LeadFilter;
 use crate::history::lists::{ListTarget, company_target, location_target};
-use crate::leads::LeadRow;
-use crate::leads::lists::{self as queries, Cursor};
-use crate::domain::scope::CompanyScope;
 use crate::http::extractors::CurrentUser;
 use crate::http::with_db;
+use crate::leads::LeadRow;
+use crate::leads::filter::LeadFilter;
+use crate::leads::lists::{self as queries, Cursor};
 use crate::state::AppState;
 use crate::tenants::model::slug_from_name;
 

@@ -14,21 +14,21 @@ use askama::Template;
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::DbConn;
+use crate::domain::scope::CompanyScope;
 use crate::error::AppError;
 use crate::history::chart::{DayCounts, daily_chart};
 use crate::history::filter::{start_of_day, today_in};
-use crate::leads::LeadStatus;
-use crate::leads::model::field_errors;
 use crate::history::pages::{
     AttentionRow, CompanySummary, DashboardPage, FailureRow, LocationStats, WelcomePage,
     WindowCounts,
 };
-use crate::leads::lists as queries;
-use crate::domain::scope::CompanyScope;
 use crate::http::extractors::CurrentUser;
 use crate::http::pages::Chrome;
 use crate::http::time::show_time;
 use crate::http::{flash, with_db};
+use crate::leads::LeadStatus;
+use crate::leads::lists as queries;
+use crate::leads::model::field_errors;
 use crate::state::AppState;
 use crate::tenants::model::{Company, KeyStatus, Location, LocationStatus};
 use crate::tenants::queries as tenants;

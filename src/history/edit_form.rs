@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::history::lead_view::{field_label, plain};
 use crate::acculynx::check::FieldProblems;
 use crate::acculynx::fields::{FieldKind, LeadField};
+use crate::history::lead_view::{field_label, plain};
 
 /// A field of the edit-and-resend form.
 #[derive(Debug, Clone)]

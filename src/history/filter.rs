@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn dates_are_whole_days_in_the_company_zone() {
         let query = LeadQuery {
-            status: Some("failed".into()),
+            status: Some(LeadStatus::Failed.as_str().into()),
             from: Some("2027-03-14".into()),
             to: Some("2027-03-14".into()),
             ..LeadQuery::default()
@@ -213,7 +213,7 @@ mod tests {
     #[test]
     fn links_keep_the_filter_and_leave_out_empty_parts() {
         let query = LeadQuery {
-            status: Some("failed".into()),
+            status: Some(LeadStatus::Failed.as_str().into()),
             q: Some("(303) 555 & co".into()),
             from: Some(String::new()),
             ..LeadQuery::default()

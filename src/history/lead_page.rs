@@ -9,19 +9,19 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::acculynx::check::FieldProblems;
+use crate::acculynx::fields::LeadField;
 use crate::audit::Actor;
 use crate::delivery::replay::{self, ReplayError};
 use crate::error::AppError;
 use crate::history::edit_form::{edit_fields, lead_from_form};
 use crate::history::lead_view::{LeadPage, lead_view};
-use crate::leads::LeadStatus;
-use crate::leads::lists as queries;
 use crate::history::timeline::timeline;
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::with_db;
-use crate::acculynx::check::FieldProblems;
-use crate::acculynx::fields::LeadField;
+use crate::leads::LeadStatus;
+use crate::leads::lists as queries;
 use crate::state::AppState;
 use crate::tenants::queries as tenants;
 

@@ -5,13 +5,13 @@ use askama::Template;
 use askama_web::WebTemplate;
 use serde_json::Value;
 
+use crate::acculynx::fields::LeadField;
 use crate::history::edit_form::EditField;
-use crate::leads::model::display_name;
-use crate::leads::{Lead, LeadStatus};
 use crate::history::timeline::{Step, TimelineItem};
 use crate::http::pages::Chrome;
 use crate::http::time::{ShownTime, show_time};
-use crate::acculynx::fields::LeadField;
+use crate::leads::model::display_name;
+use crate::leads::{Lead, LeadStatus};
 
 /// The lead page.
 #[derive(Template, WebTemplate)]
@@ -230,7 +230,8 @@ pub fn lead_view(
             .as_ref()
             .and_then(|body| serde_json::to_string_pretty(body).ok()),
         warnings: lead.warnings(),
-        rejections: lead.field_errors()
+        rejections: lead
+            .field_errors()
             .into_iter()
             .map(|error| Rejection {
                 field: if error.field.is_empty() {

@@ -7,15 +7,15 @@ use std::collections::HashMap;
 
 use actix_web::web;
 
+use crate::domain::scope::CompanyScope;
 use crate::error::AppError;
 use crate::history::filter::{LeadQuery, ParsedQuery};
-use crate::leads::{LeadRow, LeadStatus};
 use crate::history::pages::{LeadListPage, ListRow, StatusCount, thousands};
-use crate::leads::lists as queries;
-use crate::domain::scope::CompanyScope;
 use crate::http::extractors::CurrentUser;
 use crate::http::time::show_time;
 use crate::http::with_db;
+use crate::leads::lists as queries;
+use crate::leads::{LeadRow, LeadStatus};
 use crate::state::AppState;
 use crate::tenants::locations::scoped_location;
 use crate::tenants::model::Company;

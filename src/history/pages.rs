@@ -4,9 +4,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use crate::history::chart::Chart;
-use crate::leads::LeadStatus;
 use crate::http::pages::Chrome;
 use crate::http::time::ShownTime;
+use crate::leads::LeadStatus;
 use crate::tenants::model::Company;
 
 /// The start page of a fresh installation.

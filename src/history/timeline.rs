@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use crate::history::lead_view::{field_label, pairs, readable_body};
-use crate::leads::{EventKind, LeadStatus};
-use crate::leads::model::{Attempt, LeadEvent};
 use crate::http::time::{ShownTime, show_time};
+use crate::leads::model::{Attempt, LeadEvent};
+use crate::leads::{EventKind, LeadStatus};
 
 /// An entry of the timeline.
 #[derive(Debug, Clone)]

@@ -9,8 +9,8 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use crate::accounts::model::Role;
-use crate::domain::scope::CompanyScope;
 use crate::accounts::queries;
+use crate::domain::scope::CompanyScope;
 use crate::error::AppError;
 use crate::http::csrf;
 use crate::http::flash;

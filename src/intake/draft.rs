@@ -20,8 +20,8 @@
 //!   could not be sent) in arrival order, then lines for unknown enum values; unmapped values are
 //!   folded onto one line each. The whole is cut to 1000 UTF-16 units with a warning.
 
-use crate::domain::text::clean_line;
 use crate::acculynx::{AccuLynxLead, LeadField};
+use crate::domain::text::clean_line;
 
 use super::aliases::Target;
 use super::mapping::{CompiledMapping, FieldError, MappedLead};

@@ -17,6 +17,7 @@ use actix_web::web::Bytes;
 
 use crate::acculynx::LeadField;
 use crate::domain::text::excerpt;
+use crate::leads::LeadStatus;
 
 use super::body::parse_body_with_files;
 use super::mapping::{CompiledMapping, FieldError};
@@ -165,14 +166,14 @@ pub async fn dry_run(
     );
     (view.verdict_code, view.verdict) = if mapped.is_rejected() {
         (
-            "rejected",
+            LeadStatus::Rejected.as_str(),
             "Rejected: leadrelay would answer 422 and keep the lead as rejected, to be edited \
              and resent from the portal. Nothing would go to AccuLynx."
                 .to_string(),
         )
     } else if let Some(reason) = held {
         (
-            "held",
+            LeadStatus::Held.as_str(),
             format!(
                 "Accepted and held: leadrelay would answer 202 (held) because {reason}; the \
                  JSON below goes to AccuLynx once that is fixed."
@@ -298,7 +299,7 @@ mod tests {
     #[actix_web::test]
     async fn a_lead_without_a_first_name_is_shown_as_rejected() {
         let view = run("lastName=Doe", FORM).await;
-        assert_eq!(view.verdict_code, "rejected");
+        assert_eq!(view.verdict_code, LeadStatus::Rejected.as_str());
         assert_eq!(view.errors[0].field, "firstName");
         assert!(view.dedupe_note.is_none());
     }

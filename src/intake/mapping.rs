@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono_tz::Tz;
 
-use crate::domain::text::{clean_line, utf16_len};
 use crate::acculynx::{AccuLynxLead, JobCategory, LeadField, PhoneType, Priority, WorkType};
+use crate::domain::text::{clean_line, utf16_len};
 
 use super::aliases::{
     BuildKeyHasher, FULL_NAME_KEYS, Target, default_aliases, fold_key, fold_key_into,

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::domain::text::excerpt;
 use crate::acculynx::{JobCategory, Priority, WorkType};
+use crate::domain::text::excerpt;
 
 use super::mapping::LocationMapping;
 

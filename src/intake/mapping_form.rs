@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::text::excerpt;
 use crate::acculynx::{JobCategory, LeadField, PhoneType, Priority, WorkType};
+use crate::domain::text::excerpt;
 
 use super::aliases::acculynx_fields;
 use super::mapping::{LocationMapping, MappingDefaults};

@@ -7,8 +7,8 @@ use actix_web::{HttpResponse, web};
 
 use crate::audit::{self, Action, Actor};
 use crate::db::DbConn;
-use crate::error::AppError;
 use crate::domain::scope::CompanyScope;
+use crate::error::AppError;
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::with_db;

@@ -7,11 +7,11 @@
 
 use chrono_tz::Tz;
 
+use crate::acculynx::{JobCategory, LeadField, PhoneType, Priority, WorkType};
 use crate::domain::appointment::{Appointment, ZoneAdjustment};
 use crate::domain::email::{EmailAddress, EmailError};
 use crate::domain::phone::{MAX_DIGITS, MIN_DIGITS, PhoneError, PhoneNumber};
 use crate::domain::text::{clean_line, clean_multiline, cut_to_utf16, excerpt};
-use crate::acculynx::{JobCategory, LeadField, PhoneType, Priority, WorkType};
 
 /// How many characters of a value a warning quotes.
 const QUOTE_CHARS: usize = 60;

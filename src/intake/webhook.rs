@@ -20,9 +20,9 @@ use crate::http::with_db;
 use crate::intake::body::{BodyError, parse_body_with_files};
 use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
+use crate::intake::store::{Received, new_lead};
 use crate::leads::intake as queries;
 use crate::leads::{LeadStatus, NewLead};
-use crate::intake::store::{Received, new_lead};
 use crate::state::AppState;
 use crate::tenants::model::{Location, LocationStatus};
 use crate::tenants::queries as queries_tenants;
@@ -194,7 +194,9 @@ async fn read_body(mut payload: web::Payload) -> Result<web::Bytes, HttpResponse
 fn answer(lead: &NewLead, mapped: &MappedLead) -> HttpResponse {
     let body = json!({"lead_id": lead.id, "status": lead.status.as_str()});
     match lead.status {
-        LeadStatus::Duplicate => HttpResponse::Ok().json(with(body, "duplicate_of", json!(lead.duplicate_of))),
+        LeadStatus::Duplicate => {
+            HttpResponse::Ok().json(with(body, "duplicate_of", json!(lead.duplicate_of)))
+        }
         LeadStatus::Rejected => {
             HttpResponse::UnprocessableEntity().json(with(body, "errors", json!(mapped.errors)))
         }

@@ -14,10 +14,10 @@ use diesel::sql_types::Bool;
 
 use crate::db::schema::{delivery_attempts, lead_events, leads, locations};
 use crate::db::{DbConn, MultiBackend};
+use crate::domain::scope::CompanyScope;
 use crate::leads::filter::{LeadFilter, Search};
 use crate::leads::model::{Attempt, Lead, LeadEvent, LeadRow};
 use crate::leads::status::LeadStatus;
-use crate::domain::scope::CompanyScope;
 
 /// A position in a list: rows strictly after it (older) come next.
 #[derive(Debug, Clone, PartialEq, Eq)]

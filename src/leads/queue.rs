@@ -138,7 +138,10 @@ pub fn record(
         leads::last_http_status.eq(update.last_http_status),
     );
     // One statement per outcome: this is the hot path of every delivery.
-    let changed = match (update.counts_attempt, update.status == LeadStatus::Delivered) {
+    let changed = match (
+        update.counts_attempt,
+        update.status == LeadStatus::Delivered,
+    ) {
         (true, true) => diesel::update(mine)
             .set((state, counted, leads::delivered_at.eq(Some(at))))
             .execute(conn)?,

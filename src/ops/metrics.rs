@@ -31,9 +31,7 @@ pub async fn show_metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpR
             );
     }
     let queue = read_queue(&state.db).await;
-    let body = state
-        .metrics
-        .render(queue.as_ref(), crate::db::now());
+    let body = state.metrics.render(queue.as_ref(), crate::db::now());
     HttpResponse::Ok()
         .content_type(CONTENT_TYPE)
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -104,7 +104,10 @@ impl Metrics {
 
     /// A delivery result was recorded with this outcome.
     pub fn delivery_recorded(&self, outcome: AttemptOutcome) {
-        if let Some(index) = AttemptOutcome::ALL.iter().position(|known| *known == outcome) {
+        if let Some(index) = AttemptOutcome::ALL
+            .iter()
+            .position(|known| *known == outcome)
+        {
             self.deliveries[index].fetch_add(1, Ordering::Relaxed);
         }
     }

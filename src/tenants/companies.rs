@@ -6,14 +6,14 @@ use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
 use crate::db::DbConn;
-use crate::error::AppError;
 use crate::domain::scope::CompanyScope;
+use crate::error::AppError;
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::time::{COMMON_TIME_ZONES, is_time_zone};
 use crate::http::with_db;
 use crate::state::AppState;
-use crate::tenants::model::{NewCompany, check_name, check_slug, slug_from_name};
+use crate::tenants::model::{KeyStatus, NewCompany, check_name, check_slug, slug_from_name};
 use crate::tenants::pages::{CompanyFormPage, CompanyListPage, CompanyPage, LocationRow};
 use crate::tenants::queries;
 
@@ -284,11 +284,11 @@ pub async fn show_company(
 /// A location as its company's page lists it.
 pub fn location_row(location: crate::tenants::model::Location) -> LocationRow {
     let status = location.status();
-    let key_label = match (location.key_status.as_str(), &location.key_last4) {
-        ("missing", _) | (_, None) => "No AccuLynx key yet".to_string(),
-        ("rejected", Some(last4)) => format!("Key …{last4} rejected by AccuLynx"),
-        ("valid", Some(last4)) => format!("Key …{last4} works"),
-        (_, Some(last4)) => format!("Key …{last4} (not tested)"),
+    let key_label = match (location.key_status(), &location.key_last4) {
+        (KeyStatus::Missing, _) | (_, None) => "No AccuLynx key yet".to_string(),
+        (KeyStatus::Rejected, Some(last4)) => format!("Key …{last4} rejected by AccuLynx"),
+        (KeyStatus::Valid, Some(last4)) => format!("Key …{last4} works"),
+        (KeyStatus::Untested, Some(last4)) => format!("Key …{last4} (not tested)"),
     };
     LocationRow {
         status: status.as_str(),

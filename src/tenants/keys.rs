@@ -4,13 +4,13 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::acculynx::client::KeyCheck;
 use crate::audit::{self, Action, Actor};
 use crate::crypto::secret_box::{AccuLynxKey, OpenError, SecretBox};
 use crate::db::DbConn;
-use crate::effects::AfterCommit;
-use crate::acculynx::client::KeyCheck;
-use crate::error::AppError;
 use crate::domain::scope::CompanyScope;
+use crate::effects::AfterCommit;
+use crate::error::AppError;
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::with_db;

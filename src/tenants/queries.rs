@@ -4,8 +4,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::now;
 use crate::db::DbConn;
+use crate::db::now;
 use crate::db::schema::{companies, locations};
 use crate::domain::scope::CompanyScope;
 use crate::tenants::model::{

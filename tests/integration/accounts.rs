@@ -113,9 +113,7 @@ async fn five_failed_sign_ins_lock_the_account_for_15_minutes() {
     assert!((14..=15).contains(&minutes), "locked for {minutes} min");
     // …until the lock ends.
     diesel::update(users::table.filter(users::email.eq(&email)))
-        .set(users::locked_until.eq(Some(
-            leadrelay::db::now() - chrono::Duration::seconds(1),
-        )))
+        .set(users::locked_until.eq(Some(leadrelay::db::now() - chrono::Duration::seconds(1))))
         .execute(&mut *app.conn())
         .unwrap();
     assert_eq!(try_login(&visitor, &email, PASSWORD).await.status(), 303);

@@ -4,5 +4,5 @@
 mod outcomes;
 mod processes;
 mod rates;
-mod wakeups;
 pub mod support;
+mod wakeups;

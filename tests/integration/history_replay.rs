@@ -195,7 +195,8 @@ async fn editing_a_rejected_lead_checks_it_against_accu_lynx_keeps_the_original_
     // The portal's own check, in words with the fields' labels (not AccuLynx's .NET wording).
     assert!(field("firstName").contains("First name is required."));
     assert!(
-        field("emailAddress").contains("Email address must be an email address, like name@example.com.")
+        field("emailAddress")
+            .contains("Email address must be an email address, like name@example.com.")
     );
     assert!(field("priority").contains("Priority must be one of: Normal, High, Urgent."));
     assert!(!html.contains("firstName field"), "no raw AccuLynx wording");

@@ -2,8 +2,8 @@
 //! (SPEC §3), the dry run that stores nothing, and who may do what.
 
 use diesel::prelude::*;
-use leadrelay::db::schema::{audit_events, leads};
 use leadrelay::acculynx::JobCategory;
+use leadrelay::db::schema::{audit_events, leads};
 
 use crate::fixtures::{login, seed_world};
 use crate::helpers::spawn_app;

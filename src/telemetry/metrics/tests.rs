@@ -136,4 +136,3 @@ fn a_lead_due_in_the_future_is_not_overdue() {
         Some(0.0)
     );
 }
-

@@ -97,8 +97,7 @@ async fn a_401_holds_the_locations_leads_until_a_new_key_is_saved() {
 
     // A new key re-queues them.
     set_key(&rig.app, &location, GOOD_KEY);
-    let requeued =
-        leadrelay::leads::queue::requeue_held(&mut rig.app.conn(), &location).unwrap();
+    let requeued = leadrelay::leads::queue::requeue_held(&mut rig.app.conn(), &location).unwrap();
     assert_eq!(requeued, 2);
     rig.app.wake_worker.notify_one();
     for id in &ids {

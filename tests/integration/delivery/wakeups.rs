@@ -32,16 +32,25 @@ async fn resuming_a_location_delivers_its_held_leads_without_waiting_for_a_poll(
     let location = rig.company.location_id.clone();
     let admin = login(&rig.app, &rig.company.admin.email).await;
     let path = format!("/locations/{location}");
-    assert_eq!(admin.post(&format!("{path}/pause"), &[]).await.status(), 303);
+    assert_eq!(
+        admin.post(&format!("{path}/pause"), &[]).await.status(),
+        303
+    );
 
     let url = hook_url(&rig.app, &location);
     let held = [post_lead(&url, 1).await, post_lead(&url, 2).await];
     for id in &held {
         assert_eq!(status_of(&rig.app, id), "held");
     }
-    assert!(rig.sandbox.requests().is_empty(), "a paused location sends nothing");
+    assert!(
+        rig.sandbox.requests().is_empty(),
+        "a paused location sends nothing"
+    );
 
-    assert_eq!(admin.post(&format!("{path}/resume"), &[]).await.status(), 303);
+    assert_eq!(
+        admin.post(&format!("{path}/resume"), &[]).await.status(),
+        303
+    );
     for id in &held {
         wait_for_status(&rig.app, id, "delivered", WAIT).await;
     }

@@ -1,8 +1,8 @@
 //! The lead schema, checked through `POST /api/v1/leads`: every row of the table, and every
 //! kind of wrong body.
 
-use leadrelay::sandbox::Sandbox;
 use leadrelay::acculynx::fields::{FieldKind, LeadField};
+use leadrelay::sandbox::Sandbox;
 use serde_json::{Value, json};
 
 use super::{client, header, post_lead, post_raw, start_unlimited};
