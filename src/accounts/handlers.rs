@@ -177,24 +177,19 @@ fn record_attempt(
     let locked = user
         .locked_until
         .is_some_and(|until| until > crate::db::now());
-    if locked {
-        audit::record(
-            conn,
-            &actor,
-            company,
-            Action::LoginFailed,
-            &user.email,
-            "account locked",
-        )?;
-        return Ok(LoginOutcome::Refused);
-    }
-    if !matches {
+    let refusal = if locked {
+        Some("account locked")
+    } else if !matches {
         let now_locked = queries::record_failed_login(conn, &user.id, MAX_FAILURES, LOCK_FOR)?;
-        let detail = if now_locked {
+        Some(if now_locked {
             "wrong password; account locked for 15 minutes"
         } else {
             "wrong password"
-        };
+        })
+    } else {
+        None
+    };
+    if let Some(detail) = refusal {
         audit::record(
             conn,
             &actor,

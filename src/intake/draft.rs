@@ -1,24 +1,5 @@
 //! Mapping one lead: source fields in, AccuLynx lead, warnings and errors out.
-//!
-//! Rules beyond SPEC §6.1/§6.2 (where it is silent):
-//! - Several source keys for one field: the first non-empty usable value (arrival order) wins.
-//!   A later value that normalises to the same thing is ignored; a different one goes to the
-//!   notes with a warning. Notes are the exception: every notes source is kept, in order.
-//! - A value that cannot be sent (bad phone, email or date) leaves the field free for a later
-//!   source key; its original text goes to the notes as `key: value`.
-//! - An unknown enum value goes to the notes with a warning; the field then takes a recognised
-//!   value from another source key, else the location's default, else is left out.
-//! - Full name (`name`, `fullName`, `contactName`) fills first and last name only when they are
-//!   not sent on their own: "Doe, Jane" is last-name-first; otherwise the last word is the last
-//!   name ("Mary Ann Smith" → "Mary Ann" + "Smith"), keeping a suffix with it ("Jane Doe Jr." →
-//!   "Jane" + "Doe Jr."); one word is a first name. A full name that disagrees with the first
-//!   and last name sent beside it goes to the notes.
-//! - A phone's inline extension fills its extension field unless the lead sends one; when both
-//!   differ, the explicit field wins and the phone's original text goes to the notes.
-//! - Phone types are sent only with a phone number.
-//! - Notes: the notes sources first, then the `key: value` lines (unmapped fields and values that
-//!   could not be sent) in arrival order, then lines for unknown enum values; unmapped values are
-//!   folded onto one line each. The whole is cut to 1000 UTF-16 units with a warning.
+//! The rules it follows are in [`super::mapping`]'s documentation.
 
 use crate::acculynx::{AccuLynxLead, LeadField};
 use crate::domain::text::clean_line;

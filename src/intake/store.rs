@@ -7,7 +7,7 @@ use crate::domain::hold::HoldReason;
 use crate::domain::search::searchable_copies;
 use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
-use crate::leads::model::{NewLead, errors_column, warnings_column};
+use crate::leads::model::{Lead, errors_column, warnings_column};
 use crate::leads::status::LeadStatus;
 use crate::tenants::model::{KeyStatus, Location, LocationStatus};
 
@@ -68,11 +68,7 @@ pub fn hold_reason(location: &Location) -> Option<HoldReason> {
 }
 
 /// The row for a mapped lead.
-pub fn new_lead(
-    location: &CachedLocation,
-    received: &Received<'_>,
-    mapped: &MappedLead,
-) -> NewLead {
+pub fn new_lead(location: &CachedLocation, received: &Received<'_>, mapped: &MappedLead) -> Lead {
     let now = crate::db::now();
     let rejected = mapped.is_rejected();
     let hold = if rejected {
@@ -88,7 +84,7 @@ pub fn new_lead(
     let body = serde_json::to_value(&mapped.lead).unwrap_or(Value::Null);
     // The same copies an edit-and-resend writes, so search finds both alike.
     let copies = searchable_copies(&body);
-    NewLead {
+    Lead {
         id: uuid::Uuid::now_v7().to_string(),
         company_id: location.location.company_id.clone(),
         location_id: location.location.id.clone(),
@@ -110,9 +106,16 @@ pub fn new_lead(
         phone: copies.phone,
         phone_digits: copies.phone_digits,
         search_text: copies.search_text,
+        attempts: 0,
+        retry_step: 0,
         next_attempt_at: (status == LeadStatus::Queued).then_some(now),
         queued_at: Some(now),
+        lease_owner: None,
+        lease_until: None,
+        last_http_status: None,
         last_error: hold.map(|reason| reason.sentence().to_string()),
+        delivered_at: None,
         updated_at: now,
+        payload_purged_at: None,
     }
 }

@@ -22,7 +22,7 @@ use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
 use crate::intake::store::{Received, new_lead};
 use crate::leads::intake as queries;
-use crate::leads::{LeadStatus, NewLead};
+use crate::leads::{Lead, LeadStatus};
 use crate::state::AppState;
 use crate::tenants::model::{Location, LocationStatus};
 use crate::tenants::queries as queries_tenants;
@@ -191,7 +191,7 @@ async fn read_body(mut payload: web::Payload) -> Result<web::Bytes, HttpResponse
 }
 
 /// SPEC §6 answers.
-fn answer(lead: &NewLead, mapped: &MappedLead) -> HttpResponse {
+fn answer(lead: &Lead, mapped: &MappedLead) -> HttpResponse {
     let body = json!({"lead_id": lead.id, "status": lead.status.as_str()});
     match lead.status {
         LeadStatus::Duplicate => {

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::leads;
-use crate::leads::model::NewLead;
+use crate::leads::model::Lead;
 use crate::leads::status::LeadStatus;
 
 /// The newest lead of the location with this dedupe key: (its id, when it arrived, the
@@ -33,11 +33,7 @@ pub fn find_latest_sighting(
 /// Stores a lead. A non-rejected lead identical to one seen at the location within the
 /// window (hours; 0 = off; duplicates count as sightings) is stored as a duplicate of the
 /// first of them. Returns the stored row.
-pub fn store(
-    conn: &mut DbConn,
-    mut lead: NewLead,
-    dedupe_window_hours: u32,
-) -> QueryResult<NewLead> {
+pub fn store(conn: &mut DbConn, mut lead: Lead, dedupe_window_hours: u32) -> QueryResult<Lead> {
     if dedupe_window_hours > 0
         && let Some(key) = lead.dedupe_key.as_deref()
     {

@@ -17,5 +17,5 @@ pub mod purge;
 pub mod queue;
 pub mod status;
 
-pub use model::{Lead, LeadRow, NewLead};
+pub use model::{Lead, LeadRow};
 pub use status::{AttemptOutcome, EventKind, LeadStatus};

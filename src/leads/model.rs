@@ -1,5 +1,6 @@
-//! The lead's record, one struct per use of each table row: [`Lead`] (a whole `leads` row),
-//! [`LeadRow`] (what lists show), [`NewLead`] (what the intake stores), [`ClaimedLead`] (what
+//! The lead's record, one struct per use of each table row: [`Lead`] (a whole `leads` row,
+//! also what the intake stores),
+//! [`LeadRow`] (what lists show), [`ClaimedLead`] (what
 //! the worker sends), [`Attempt`]/[`NewAttempt`] (`delivery_attempts`), [`LeadEvent`]/
 //! [`NewLeadEvent`] (`lead_events`). The JSON columns each have one type: `warnings` is a list
 //! of sentences, `errors` a list of [`FieldError`], both written and read here.
@@ -10,9 +11,12 @@ use diesel::prelude::*;
 use crate::db::schema::{delivery_attempts, lead_events, leads};
 use crate::leads::status::{AttemptOutcome, EventKind, LeadStatus};
 
-/// A whole row of `leads`, for the lead page and replays.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = leads)]
+/// A whole row of `leads`: what the intake stores, the lead page shows and replays read.
+///
+/// `None` is inserted as NULL (every optional column has no other default), so the intake's
+/// INSERT has the same SQL for every lead and stays prepared instead of being rebuilt per lead.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = leads, treat_none_as_default_value = false)]
 pub struct Lead {
     /// UUID v7.
     pub id: String,
@@ -32,9 +36,9 @@ pub struct Lead {
     pub raw_body: Option<String>,
     /// The AccuLynx lead (JSON; none once purged).
     pub mapped_body: Option<String>,
-    /// Warnings of the mapping (JSON array of sentences).
+    /// Warnings of the mapping ([`warnings_column`]).
     pub warnings: String,
-    /// Why it was rejected (JSON array of `{"field","message"}`).
+    /// Why it was rejected ([`errors_column`]).
     pub errors: String,
     /// What duplicates are recognised by.
     pub dedupe_key: Option<String>,
@@ -58,6 +62,8 @@ pub struct Lead {
     pub retry_step: i32,
     /// When the next attempt is due.
     pub next_attempt_at: Option<NaiveDateTime>,
+    /// When it last entered the queue (the retry span starts here).
+    pub queued_at: Option<NaiveDateTime>,
     /// The worker holding it.
     pub lease_owner: Option<String>,
     /// Until when.
@@ -238,61 +244,6 @@ pub fn errors_column(errors: &[FieldError]) -> String {
 /// The `warnings` column of these warnings.
 pub fn warnings_column(warnings: &[String]) -> String {
     serde_json::to_string(warnings).unwrap_or_else(|_| "[]".to_string())
-}
-
-/// A lead as the intake stores it.
-///
-/// `None` is inserted as NULL (every optional column has no other default), so the INSERT's
-/// SQL is the same for every lead and stays prepared instead of being rebuilt per lead.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = leads, treat_none_as_default_value = false)]
-pub struct NewLead {
-    /// UUID v7 (time-ordered).
-    pub id: String,
-    /// Company.
-    pub company_id: String,
-    /// Location.
-    pub location_id: String,
-    /// Now.
-    pub received_at: NaiveDateTime,
-    /// One of [`LeadStatus::ON_ARRIVAL`].
-    pub status: LeadStatus,
-    /// As sent.
-    pub content_type: String,
-    /// Headers of interest (JSON object).
-    pub request_headers: String,
-    /// The body as received.
-    pub raw_body: Option<String>,
-    /// The AccuLynx body (JSON).
-    pub mapped_body: Option<String>,
-    /// Warnings ([`warnings_column`]).
-    pub warnings: String,
-    /// Rejection errors ([`errors_column`]).
-    pub errors: String,
-    /// Canonical hash of the mapped lead (none for rejected leads).
-    pub dedupe_key: Option<String>,
-    /// The original, for a duplicate.
-    pub duplicate_of: Option<String>,
-    /// For lists and search.
-    pub first_name: Option<String>,
-    /// For lists and search.
-    pub last_name: Option<String>,
-    /// For lists and search.
-    pub email: Option<String>,
-    /// For lists.
-    pub phone: Option<String>,
-    /// Digits of every phone, for search.
-    pub phone_digits: Option<String>,
-    /// Lower-cased "first last email".
-    pub search_text: Option<String>,
-    /// When the worker may take it (queued leads: now).
-    pub next_attempt_at: Option<NaiveDateTime>,
-    /// When it entered the queue (now).
-    pub queued_at: Option<NaiveDateTime>,
-    /// Why a held lead waits.
-    pub last_error: Option<String>,
-    /// Now.
-    pub updated_at: NaiveDateTime,
 }
 
 /// A lead claimed for delivery.

@@ -3,9 +3,9 @@
 
 use leadrelay::routes::{Access, ROUTES, Route};
 
-use crate::fixtures::{Session, World, anonymous, login, seed_user, seed_world};
-use crate::helpers::{TestApp, spawn_app};
-use crate::lead_fixtures::{LeadSeed, insert_lead};
+use crate::support::fixtures::{Session, World, anonymous, login, seed_user, seed_world};
+use crate::support::helpers::{TestApp, spawn_app};
+use crate::support::lead_fixtures::{LeadSeed, insert_lead};
 
 /// The route's path with company A's identifiers filled in: `{id}` is a user under
 /// `/users/`, a lead under `/leads/`, else a location.

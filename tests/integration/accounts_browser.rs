@@ -1,9 +1,9 @@
 //! The first ten minutes of an operator, in real headless Chromium: first-run setup, sign
 //! out, sign in, a company, a location, the audit log, sign out.
 
-use crate::browser::Browser;
-use crate::fixtures::PASSWORD;
-use crate::helpers::spawn_app;
+use crate::support::browser::Browser;
+use crate::support::fixtures::PASSWORD;
+use crate::support::helpers::spawn_app;
 
 #[tokio::test]
 async fn an_operator_sets_up_signs_in_creates_a_company_and_a_location_and_signs_out() {

@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
-use crate::browser::Browser;
-use crate::helpers::spawn_app;
+use crate::support::browser::Browser;
+use crate::support::helpers::spawn_app;
 
 #[tokio::test]
 async fn the_start_page_renders_with_its_stylesheet_and_script_in_chromium() {

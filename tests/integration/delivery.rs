@@ -4,5 +4,4 @@
 mod outcomes;
 mod processes;
 mod rates;
-pub mod support;
 mod wakeups;

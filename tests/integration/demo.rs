@@ -6,9 +6,9 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::helpers::{init_tls, leadrelay_command, wait_until};
 use crate::history::{listed, page};
-use crate::secrets_support::login_at_with;
+use crate::support::helpers::{init_tls, leadrelay_command, wait_until};
+use crate::support::secrets::login_at_with;
 
 /// A running `leadrelay demo` and what it printed up to its curl line.
 struct Demo {
@@ -86,11 +86,11 @@ impl Demo {
     }
 
     fn interrupt(&self) {
-        crate::helpers::interrupt(&self.child);
+        crate::support::helpers::interrupt(&self.child);
     }
 
     fn wait_for_exit(&mut self, limit: Duration) -> i32 {
-        crate::helpers::wait_for_exit(&mut self.child, limit)
+        crate::support::helpers::wait_for_exit(&mut self.child, limit)
     }
 }
 

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use leadrelay::db::schema::instance_secrets;
 
-use crate::helpers::spawn_app;
+use crate::support::helpers::spawn_app;
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_200() {
@@ -69,11 +69,11 @@ async fn an_unknown_url_gets_the_404_page_in_the_layout() {
 async fn readyz_answers_503_when_the_database_refuses_connections() {
     let app = spawn_app().await;
     assert_eq!(app.get("/readyz").await.status(), 200);
-    let Some(admin) = crate::helpers::postgres_admin_url() else {
+    let Some(admin) = crate::support::helpers::postgres_admin_url() else {
         // An open SQLite file cannot be taken away from a running process.
         eprintln!(
             "skipped: needs PostgreSQL ({})",
-            crate::helpers::TEST_DATABASE_ENV
+            crate::support::helpers::TEST_DATABASE_ENV
         );
         return;
     };
@@ -100,7 +100,7 @@ async fn readyz_answers_503_when_the_database_refuses_connections() {
         &mut conn,
         format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"),
     );
-    crate::helpers::wait_until(
+    crate::support::helpers::wait_until(
         "readyz to recover",
         std::time::Duration::from_secs(10),
         || async { app.get("/readyz").await.status() == 200 },
@@ -121,7 +121,7 @@ async fn two_tests_running_at_once_never_see_each_others_data() {
         ))
         .execute(&mut *first.conn())
         .unwrap();
-    let count = |app: &crate::helpers::TestApp| -> i64 {
+    let count = |app: &crate::support::helpers::TestApp| -> i64 {
         instance_secrets::table
             .filter(instance_secrets::name.eq("only-in-the-first"))
             .count()

@@ -9,7 +9,7 @@ use leadrelay::db::DbConn;
 use leadrelay::db::group_commit::GroupCommit;
 use leadrelay::db::schema::companies;
 
-use crate::helpers::spawn_app;
+use crate::support::helpers::spawn_app;
 
 fn add_company(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
     let now = chrono::Utc::now().naive_utc();

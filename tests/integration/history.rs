@@ -4,9 +4,9 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::fixtures::{Session, World, login, seed_world};
-use crate::helpers::{TestApp, spawn_app};
-use crate::lead_fixtures::*;
+use crate::support::fixtures::{World, login, seed_world};
+use crate::support::helpers::{TestApp, spawn_app};
+use crate::support::lead_fixtures::*;
 
 pub struct Setup {
     pub app: TestApp,
@@ -19,11 +19,7 @@ pub async fn setup() -> Setup {
     Setup { app, world }
 }
 
-pub async fn page(session: &Session, path: &str) -> String {
-    let response = session.get(path).await;
-    assert_eq!(response.status(), 200, "GET {path}");
-    response.text().await.unwrap()
-}
+pub use crate::support::fixtures::page;
 
 /// Lead ids of a list page, in order.
 pub fn listed(html: &str) -> Vec<String> {

@@ -11,11 +11,11 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::json;
 
-use crate::browser::Browser;
-use crate::fixtures::PASSWORD;
-use crate::helpers::TestApp;
 use crate::history::{Setup, setup};
-use crate::lead_fixtures::*;
+use crate::support::browser::Browser;
+use crate::support::fixtures::PASSWORD;
+use crate::support::helpers::TestApp;
+use crate::support::lead_fixtures::*;
 
 pub async fn sign_in(browser: &Browser, app: &TestApp, email: &str) {
     browser.goto(&app.url("/login")).await;

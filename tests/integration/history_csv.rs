@@ -3,10 +3,10 @@
 
 use chrono::Duration;
 
-use crate::bulk_leads::{BulkLead, bulk_insert};
-use crate::fixtures::login;
 use crate::history::{Setup, page, setup};
-use crate::lead_fixtures::{add_location, now, v7_at};
+use crate::support::bulk_leads::{BulkLead, bulk_insert};
+use crate::support::fixtures::login;
+use crate::support::lead_fixtures::{add_location, now, v7_at};
 
 #[tokio::test]
 async fn the_csv_export_streams_the_filtered_list_with_the_spec_columns() {

@@ -3,9 +3,9 @@
 use chrono::Duration;
 use serde_json::json;
 
-use crate::fixtures::login;
 use crate::history::{Setup, page, setup};
-use crate::lead_fixtures::*;
+use crate::support::fixtures::login;
+use crate::support::lead_fixtures::*;
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMG: &str = "\"><img src=x onerror=alert(1)>";

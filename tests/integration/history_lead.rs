@@ -4,13 +4,13 @@
 use chrono::Duration;
 use serde_json::json;
 
-use crate::fixtures::login;
 use crate::history::{Setup, page, setup};
-use crate::lead_fixtures::*;
+use crate::support::fixtures::login;
+use crate::support::lead_fixtures::*;
 
 /// The flash message a redirect leads to.
 pub async fn flash_after(
-    session: &crate::fixtures::Session,
+    session: &crate::support::fixtures::Session,
     response: reqwest::Response,
 ) -> String {
     assert_eq!(response.status(), 303);
@@ -21,7 +21,7 @@ pub async fn flash_after(
     rest[rest.find('>').unwrap() + 1..rest.find("</p>").unwrap()].to_string()
 }
 
-pub async fn woken(app: &crate::helpers::TestApp) -> bool {
+pub async fn woken(app: &crate::support::helpers::TestApp) -> bool {
     tokio::time::timeout(
         std::time::Duration::from_secs(5),
         app.wake_worker.notified(),

@@ -4,10 +4,10 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::fixtures::login;
 use crate::history::{Setup, listed, page, setup};
 use crate::history_lead::{flash_after, woken};
-use crate::lead_fixtures::*;
+use crate::support::fixtures::login;
+use crate::support::lead_fixtures::*;
 
 #[tokio::test]
 async fn replaying_a_failed_lead_requeues_it_records_who_and_wakes_the_worker() {

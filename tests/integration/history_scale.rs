@@ -4,10 +4,10 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use crate::bulk_leads::{BulkLead, bulk_insert};
-use crate::fixtures::Session;
 use crate::history::{Setup, count_of, listed, older_link, page, setup};
-use crate::lead_fixtures::{add_location, v7_at};
+use crate::support::bulk_leads::{BulkLead, bulk_insert};
+use crate::support::fixtures::Session;
+use crate::support::lead_fixtures::{add_location, v7_at};
 
 const LEADS: usize = 200_000;
 const STATUSES: [&str; 10] = [
@@ -86,7 +86,7 @@ async fn two_hundred_thousand_leads_list_filter_search_and_page_correctly() {
     eprintln!("seeded {LEADS} leads in {:?}", started.elapsed());
     let mut newest: Vec<&BulkLead> = rows.iter().collect();
     newest.sort_by(|x, y| (y.received_at, &y.id).cmp(&(x.received_at, &x.id)));
-    let viewer = crate::fixtures::login(&app, &a.viewer.email).await;
+    let viewer = crate::support::fixtures::login(&app, &a.viewer.email).await;
     let company = format!("/companies/{}/leads", a.slug);
 
     // The whole list: the first pages, a page deep inside, the last page.

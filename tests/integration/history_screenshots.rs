@@ -4,10 +4,10 @@
 use chrono::Duration;
 use serde_json::json;
 
-use crate::browser::Browser;
-use crate::helpers::{TestApp, spawn_app};
 use crate::history_browser::sign_in;
-use crate::lead_fixtures::*;
+use crate::support::browser::Browser;
+use crate::support::helpers::{TestApp, spawn_app};
+use crate::support::lead_fixtures::*;
 
 /// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).
 #[derive(Debug)]
@@ -74,7 +74,7 @@ fn seed_showcase(app: &TestApp) -> (String, String) {
         "peak-roofing",
     )
     .unwrap();
-    crate::fixtures::seed_user(
+    crate::support::fixtures::seed_user(
         app,
         "office@peakroofing.example",
         leadrelay::accounts::model::Role::CompanyAdmin,

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use leadrelay::db::schema::locations;
 use serde_json::{Value, json};
 
-use crate::fixtures::{login, seed_world};
-use crate::helpers::{TestApp, spawn_app};
-use crate::secrets_support::{
+use crate::support::fixtures::{login, seed_world};
+use crate::support::helpers::{TestApp, spawn_app};
+use crate::support::secrets::{
     flash_in, location_row, page, post_and_follow, url_signer_of, webhook_url_in,
 };
 
@@ -188,9 +188,11 @@ async fn a_rotated_url_works_during_its_grace_period_only() {
         .execute(&mut *app.conn())
         .unwrap();
     // Written behind the application's back: seen once its location cache entry expires.
-    crate::helpers::wait_until("the ended grace period", Duration::from_secs(5), || async {
-        post_lead(&app, &first).await == (404, not_found())
-    })
+    crate::support::helpers::wait_until(
+        "the ended grace period",
+        Duration::from_secs(5),
+        || async { post_lead(&app, &first).await == (404, not_found()) },
+    )
     .await;
     assert_eq!(post_lead(&app, &second).await.0, 202);
     assert!(
@@ -298,7 +300,7 @@ async fn a_tampered_token_answers_404_while_the_database_is_unreachable() {
         "the database is really out of reach: {genuine:?}"
     );
     drop(outage);
-    crate::helpers::wait_until(
+    crate::support::helpers::wait_until(
         "the database to be back",
         Duration::from_secs(20),
         || async {
@@ -323,7 +325,7 @@ enum DatabaseOutage {
 
 impl DatabaseOutage {
     fn begin(app: &TestApp) -> Self {
-        match crate::helpers::postgres_admin_url() {
+        match crate::support::helpers::postgres_admin_url() {
             Some(admin) => {
                 let name = app
                     .test_db

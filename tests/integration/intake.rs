@@ -3,4 +3,3 @@
 
 mod answers;
 mod bodies;
-pub mod support;

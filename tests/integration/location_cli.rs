@@ -6,9 +6,9 @@ use leadrelay::crypto::secret_box::SecretBox;
 use leadrelay::db::schema::audit_events;
 use leadrelay::tenants::secrets::open_location_key;
 
-use crate::fixtures::{login, seed_world};
-use crate::helpers::{TestApp, spawn_app};
-use crate::secrets_support::{
+use crate::support::fixtures::{login, seed_world};
+use crate::support::helpers::{TestApp, spawn_app};
+use crate::support::secrets::{
     assert_database_never_holds, location_row, new_key, page, run_cli, webhook_url_in,
 };
 
@@ -162,7 +162,7 @@ async fn location_list_and_rotate_url_show_and_change_the_urls() {
     let third = rotated.stdout.trim().to_string();
     // Changed by another process: the running server sees it once its location cache entry
     // expires (two seconds).
-    crate::helpers::wait_until(
+    crate::support::helpers::wait_until(
         "the old URL to stop working",
         std::time::Duration::from_secs(5),
         || async { post_status(&app, &second).await == 404 },

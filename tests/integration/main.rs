@@ -4,16 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-mod browser;
-mod bulk_leads;
-mod fixtures;
-mod helpers;
-mod lead_fixtures;
-mod mapping_support;
-mod secrets_support;
+mod support;
 
 mod access;
 mod accounts;
+mod accounts_admin;
 mod accounts_browser;
 mod browser_smoke;
 mod delivery;

@@ -2,9 +2,9 @@
 //! company admin tries the example, pastes a ClientTether body, sees the AccuLynx JSON and a
 //! warning, adds an alias, saves, and the dry run then maps that field.
 
-use crate::browser::Browser;
-use crate::fixtures::{PASSWORD, seed_world};
-use crate::helpers::spawn_app;
+use crate::support::browser::Browser;
+use crate::support::fixtures::{PASSWORD, seed_world};
+use crate::support::helpers::spawn_app;
 
 /// What a ClientTether Action Plan posts, with a field ("Alt Phone") leadrelay does not know
 /// and an email address without a domain ending (a warning).

@@ -5,12 +5,12 @@ use diesel::prelude::*;
 use leadrelay::acculynx::JobCategory;
 use leadrelay::db::schema::{audit_events, leads};
 
-use crate::fixtures::{login, seed_world};
-use crate::helpers::spawn_app;
-use crate::mapping_support::{
+use crate::support::fixtures::{login, seed_world};
+use crate::support::helpers::spawn_app;
+use crate::support::mapping::{
     count_of, dry_run, element_text, form, lead_json, mapping_path, stored,
 };
-use crate::secrets_support::{flash_in, page, post_and_follow};
+use crate::support::secrets::{flash_in, page, post_and_follow};
 
 const ALT_PHONE_LEAD: &str = "firstName=Jane&Alt+Phone=720-555-0143&jobType=roof";
 

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use leadrelay::crypto::master_key::MasterKey;
 use leadrelay::db::schema::audit_events;
 
-use crate::fixtures::{login, seed_world};
-use crate::helpers::{TestApp, spawn_app_with};
-use crate::secrets_support::{
+use crate::support::fixtures::{login, seed_world};
+use crate::support::helpers::{TestApp, spawn_app_with};
+use crate::support::secrets::{
     assert_database_never_holds, flash_in, login_at, new_key, page, post_and_follow, run_cli,
     run_cli_with_key, sandbox_knowing, save_key, test_key, webhook_url_in,
 };

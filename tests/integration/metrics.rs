@@ -10,10 +10,10 @@ use leadrelay::crypto::Secret;
 use leadrelay::db::schema::leads;
 use serde_json::json;
 
-use crate::delivery::support::{GOOD_KEY, lead_body, rig, seed_leads, status_of, wait_for_status};
-use crate::fixtures::{seed_company, seed_world};
-use crate::helpers::{TestApp, spawn_app, spawn_app_with, wait_until};
-use crate::intake::support::{give_key, hook_url};
+use crate::support::delivery::{GOOD_KEY, lead_body, rig, seed_leads, status_of, wait_for_status};
+use crate::support::fixtures::{seed_company, seed_world};
+use crate::support::helpers::{TestApp, spawn_app, spawn_app_with, wait_until};
+use crate::support::intake::{give_key, hook_url};
 
 const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 const WAIT: Duration = Duration::from_secs(15);

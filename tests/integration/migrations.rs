@@ -2,7 +2,7 @@
 
 use leadrelay::db::migrations;
 
-use crate::helpers::TestDb;
+use crate::support::helpers::TestDb;
 
 #[test]
 fn every_migration_runs_up_then_down_then_up() {

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{TestDb, leadrelay_command, postgres_admin_url};
+use crate::support::helpers::{TestDb, leadrelay_command, postgres_admin_url};
 
 /// Runs the binary with these variables and returns (exit code, stderr).
 fn run_with_env(vars: &[(&str, &str)], args: &[&str]) -> (i32, String) {
@@ -56,7 +56,7 @@ fn postgres_connection_failures_show_libpqs_reason_and_exit_2() {
     let Some(admin) = postgres_admin_url() else {
         eprintln!(
             "skipped: needs PostgreSQL ({})",
-            crate::helpers::TEST_DATABASE_ENV
+            crate::support::helpers::TEST_DATABASE_ENV
         );
         return;
     };
@@ -142,11 +142,11 @@ impl Server {
     }
 
     fn interrupt(&self) {
-        crate::helpers::interrupt(&self.child);
+        crate::support::helpers::interrupt(&self.child);
     }
 
     fn wait_for_exit(&mut self, limit: Duration) -> i32 {
-        crate::helpers::wait_for_exit(&mut self.child, limit)
+        crate::support::helpers::wait_for_exit(&mut self.child, limit)
     }
 }
 

@@ -8,11 +8,11 @@ use leadrelay::db::schema::{delivery_attempts, leads};
 use leadrelay::history::retention::{self, PurgeReport, first_day_kept};
 use serde_json::json;
 
-use crate::fixtures::login;
-use crate::helpers::{TestApp, captured_logs, wait_until};
 use crate::history::{Setup, listed, page, setup};
-use crate::lead_fixtures::*;
-use crate::secrets_support::run_cli;
+use crate::support::fixtures::login;
+use crate::support::helpers::{TestApp, captured_logs, wait_until};
+use crate::support::lead_fixtures::*;
+use crate::support::secrets::run_cli;
 
 /// A lead's payload columns: (raw body, mapped body, request headers, purged at).
 type Payload = (

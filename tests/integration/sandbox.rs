@@ -12,7 +12,7 @@ use std::time::Duration;
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 use serde_json::Value;
 
-use crate::helpers::{init_test_logging, init_tls};
+use crate::support::helpers::{init_test_logging, init_tls};
 
 /// A sandbox on a free port of 127.0.0.1.
 pub async fn start(config: SandboxConfig) -> Sandbox {

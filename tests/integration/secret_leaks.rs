@@ -4,9 +4,9 @@
 use leadrelay::routes::{Access, ROUTES};
 use serde_json::json;
 
-use crate::fixtures::{Session, login, seed_world};
-use crate::helpers::{captured_logs, spawn_app_with};
-use crate::secrets_support::{
+use crate::support::fixtures::{Session, login, seed_world};
+use crate::support::helpers::{captured_logs, spawn_app_with};
+use crate::support::secrets::{
     new_key, page, post_and_follow, run_cli, sandbox_knowing, save_key, test_key, url_signer_of,
     webhook_url_in,
 };

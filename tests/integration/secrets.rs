@@ -9,9 +9,9 @@ use leadrelay::db::schema::{audit_events, locations};
 
 use leadrelay::sandbox::Fault;
 
-use crate::fixtures::{login, seed_world};
-use crate::helpers::{TestDb, leadrelay_command, spawn_app, spawn_app_with};
-use crate::secrets_support::{
+use crate::support::fixtures::{login, seed_world};
+use crate::support::helpers::{TestDb, leadrelay_command, spawn_app, spawn_app_with};
+use crate::support::secrets::{
     assert_database_never_holds, flash_in, location_row, new_key, page, sandbox_knowing, save_key,
     test_key, unused_port_url, webhook_url_in,
 };
@@ -70,7 +70,7 @@ async fn a_saved_key_is_shown_only_by_its_last_four_and_never_stored_in_clear() 
     assert_database_never_holds(&app.test_db, &[&first, &second]);
 }
 
-fn row_key(app: &crate::helpers::TestApp, id: &str) -> Option<Vec<u8>> {
+fn row_key(app: &crate::support::helpers::TestApp, id: &str) -> Option<Vec<u8>> {
     locations::table
         .find(id)
         .select(locations::acculynx_key)
@@ -123,7 +123,11 @@ async fn a_key_copied_to_another_location_does_not_decrypt_and_test_key_says_so(
     // The original still works, and the server is fine.
     let html = test_key(&admin, &world.a.location_id).await;
     assert!(flash_in(&html).unwrap().contains("Alpha – North"));
-    assert!(!crate::helpers::captured_logs().contains("panicked"));
+    assert_eq!(
+        crate::support::helpers::server_panics(),
+        0,
+        "no application thread panicked"
+    );
 }
 
 #[tokio::test]
@@ -245,7 +249,7 @@ async fn viewers_see_the_key_state_but_no_url_no_key_and_no_forms() {
     for action in ["/key\"", "/key/test", "/rotate-url"] {
         assert!(!html.contains(action), "no {action} form for a viewer");
     }
-    let token = crate::secrets_support::url_signer_of(&app).token(id, 1);
+    let token = crate::support::secrets::url_signer_of(&app).token(id, 1);
     assert!(!html.contains(&token));
     assert_eq!(
         viewer
@@ -341,7 +345,7 @@ fn instances_starting_together_on_a_fresh_database_agree_on_the_signing_secret()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn saving_a_new_key_in_the_portal_sends_the_leads_held_for_the_old_one() {
-    use crate::delivery::support::{
+    use crate::support::delivery::{
         GOOD_KEY, lead_body, rig, seed_leads, set_key, wait_for_status,
     };
     let wait = Duration::from_secs(20);

@@ -5,7 +5,7 @@ use std::time::Duration;
 use leadrelay::sandbox::Fault;
 use serde_json::json;
 
-use super::support::{
+use crate::support::delivery::{
     GOOD_KEY, attempts_of, count_with_status, last_error_of, lead_body, rig, seed_leads, set_key,
     status_of, wait_for_status,
 };
@@ -213,7 +213,7 @@ async fn when_the_schedule_is_exhausted_the_lead_fails() {
 async fn a_paused_location_holds_its_leads_and_resuming_sends_them() {
     let rig = rig(false, |_| {}).await;
     let location = rig.company.location_id.clone();
-    let admin = crate::fixtures::login(&rig.app, &rig.company.admin.email).await;
+    let admin = crate::support::fixtures::login(&rig.app, &rig.company.admin.email).await;
     assert_eq!(
         admin
             .post(&format!("/locations/{location}/pause"), &[])
@@ -252,7 +252,7 @@ async fn a_graceful_stop_gives_back_the_leads_not_yet_sent() {
     rig.app.wake_worker.notify_one();
     // Stop right after the first delivery, whichever lead it was (leads due at the same
     // moment are claimed in no particular order).
-    crate::helpers::wait_until("a first delivery", WAIT, || async {
+    crate::support::helpers::wait_until("a first delivery", WAIT, || async {
         count_with_status(&rig.app, "delivered") >= 1
     })
     .await;

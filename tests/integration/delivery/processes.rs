@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use leadrelay::db::schema::leads;
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
-use super::support::{GOOD_KEY, count_with_status, lead_body, seed_leads, set_key};
-use crate::fixtures::seed_company;
-use crate::helpers::{TestApp, leadrelay_command, spawn_app, wait_until};
+use crate::support::delivery::{GOOD_KEY, count_with_status, lead_body, seed_leads, set_key};
+use crate::support::fixtures::seed_company;
+use crate::support::helpers::{TestApp, leadrelay_command, spawn_app, wait_until};
 
 /// Starts `leadrelay worker` on the app's database, delivering to `sandbox_url`.
 fn start_worker(app: &TestApp, sandbox_url: &str, concurrency: usize) -> Child {
@@ -96,7 +96,7 @@ async fn two_workers_on_one_postgresql_database_send_each_lead_exactly_once() {
     if !app.test_db.is_postgres() {
         eprintln!(
             "skipped: several instances need PostgreSQL ({})",
-            crate::helpers::TEST_DATABASE_ENV
+            crate::support::helpers::TEST_DATABASE_ENV
         );
         return;
     }

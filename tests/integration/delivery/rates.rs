@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use leadrelay::audit::Actor;
 use leadrelay::tenants::locations::add_location;
 
-use super::support::{count_with_status, lead_body, rig_with_keys, seed_leads, set_key};
-use crate::helpers::wait_until;
+use crate::support::delivery::{count_with_status, lead_body, rig_with_keys, seed_leads, set_key};
+use crate::support::helpers::wait_until;
 
 /// Most requests within any window of one second.
 fn busiest_second(mut times: Vec<Instant>) -> usize {

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::support::{GOOD_KEY, rig, status_of, wait_for_status};
-use crate::fixtures::login;
-use crate::intake::support::hook_url;
+use crate::support::delivery::{GOOD_KEY, rig, status_of, wait_for_status};
+use crate::support::fixtures::login;
+use crate::support::intake::hook_url;
 
 const HOUR: Duration = Duration::from_secs(3600);
 const WAIT: Duration = Duration::from_secs(10);

@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::support::{answer_of, give_key, hook_url, lead_count, set_mapping, stored};
-use crate::fixtures::{login, seed_world};
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::support::fixtures::{login, seed_world};
+use crate::support::helpers::{spawn_app, spawn_app_with};
+use crate::support::intake::{answer_of, give_key, hook_url, lead_count, set_mapping, stored};
 
 #[tokio::test]
 async fn a_valid_lead_is_committed_and_answered_202_queued() {
@@ -124,7 +124,7 @@ async fn the_same_lead_twice_is_a_duplicate_linked_to_the_original_unless_dedupe
         &world.a.location_id,
         json!({"dedupe_window_hours": 0}),
     );
-    crate::helpers::wait_until(
+    crate::support::helpers::wait_until(
         "the new mapping to be used",
         Duration::from_secs(5),
         || async {

@@ -5,17 +5,17 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::support::{answer_of, give_key, hook_url, stored};
-use crate::delivery::support::{rig, wait_for_status};
-use crate::fixtures::seed_world;
-use crate::helpers::spawn_app;
+use crate::support::delivery::{rig, wait_for_status};
+use crate::support::fixtures::seed_world;
+use crate::support::helpers::spawn_app;
+use crate::support::intake::{answer_of, give_key, hook_url, stored};
 
 #[tokio::test]
 async fn form_multipart_and_nested_json_bodies_map_to_the_same_lead() {
     let app = spawn_app().await;
     let world = seed_world(&app);
     give_key(&app, &world.a);
-    crate::intake::support::set_mapping(
+    crate::support::intake::set_mapping(
         &app,
         &world.a.location_id,
         json!({"dedupe_window_hours": 0}),
@@ -135,14 +135,14 @@ async fn a_mapping_saved_on_the_page_applies_to_the_very_next_lead() {
     .unwrap();
     assert!(mapped.get("phoneNumber2").is_none());
 
-    let admin = crate::fixtures::login(&app, &world.a.admin.email).await;
-    let fields = crate::mapping_support::form(&[
+    let admin = crate::support::fixtures::login(&app, &world.a.admin.email).await;
+    let fields = crate::support::mapping::form(&[
         ("aliases.phoneNumber2", "Alt Phone"),
         ("dedupe_window_hours", "0"),
     ]);
     let saved = admin
         .post(
-            &crate::mapping_support::mapping_path(&world.a.location_id),
+            &crate::support::mapping::mapping_path(&world.a.location_id),
             &fields,
         )
         .await;

@@ -5,7 +5,7 @@ use leadrelay::sandbox::{MAX_BODY_BYTES, SandboxConfig};
 use serde_json::{Value, json};
 
 use super::{client, company_settings, header, post_lead, post_raw, start, start_unlimited};
-use crate::helpers::captured_logs;
+use crate::support::helpers::captured_logs;
 
 #[tokio::test]
 async fn a_missing_or_wrong_key_gets_401_problem_details() {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::leadrelay_command;
+use crate::support::helpers::leadrelay_command;
 
 #[test]
 fn sandbox_help_explains_every_flag() {
@@ -94,11 +94,11 @@ impl SandboxProcess {
     }
 
     fn interrupt(&self) {
-        crate::helpers::interrupt(&self.child);
+        crate::support::helpers::interrupt(&self.child);
     }
 
     fn wait_for_exit(&mut self, limit: Duration) -> i32 {
-        crate::helpers::wait_for_exit(&mut self.child, limit)
+        crate::support::helpers::wait_for_exit(&mut self.child, limit)
     }
 }
 

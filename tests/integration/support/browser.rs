@@ -290,7 +290,7 @@ async fn start_driver() -> (Driver, u16) {
 
 async fn wait_until_ready(driver: &mut Driver, port: u16) -> Result<(), String> {
     let status_url = format!("http://127.0.0.1:{port}/status");
-    crate::helpers::init_tls();
+    crate::support::helpers::init_tls();
     let http = reqwest::Client::new();
     let deadline = Instant::now() + DRIVER_START;
     loop {

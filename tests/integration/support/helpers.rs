@@ -243,11 +243,31 @@ impl Write for CaptureWriter {
     }
 }
 
+static SERVER_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many panics the application's own threads (HTTP workers, the delivery worker's tasks,
+/// blocking-pool jobs) have had in this test process; a test's own failed assertions, which run
+/// on the test's thread, are not counted. Any panic there is a bug, whichever test caused it.
+pub fn server_panics() -> usize {
+    SERVER_PANICS.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Installs one global subscriber capturing every level of leadrelay's own logs, so tests
-/// can check that no secret is ever logged.
+/// can check that no secret is ever logged, and a panic hook that counts
+/// [`server_panics`] before printing as usual.
 pub fn init_test_logging() {
     static INIT: OnceLock<()> = OnceLock::new();
     INIT.get_or_init(|| {
+        let print = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let thread = std::thread::current();
+            let name = thread.name().unwrap_or_default();
+            // Test threads are named after their test (`module::test_name`).
+            if !name.contains("::") && name != "main" {
+                SERVER_PANICS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            print(info);
+        }));
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new("info,leadrelay=trace"))
             .with_writer(|| CaptureWriter)

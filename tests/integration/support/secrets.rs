@@ -14,8 +14,8 @@ use leadrelay::db::schema::locations;
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 use leadrelay::tenants::model::Location;
 
-use crate::fixtures::Session;
-use crate::helpers::{TestApp, TestDb, leadrelay_command};
+use crate::support::fixtures::Session;
+use crate::support::helpers::{TestApp, TestDb, leadrelay_command};
 
 /// The AccuLynx sandbox, knowing these `(key, AccuLynx location name)` pairs, and its URL
 /// for `acculynx_base_url`.
@@ -55,43 +55,7 @@ pub fn location_row(app: &TestApp, id: &str) -> Location {
         .unwrap()
 }
 
-/// Signs in at another running application (same database as a test app).
-pub async fn login_at(address: &str, email: &str) -> Session {
-    login_at_with(address, email, crate::fixtures::PASSWORD).await
-}
-
-/// Signs in at a running application (any process) with this password.
-pub async fn login_at_with(address: &str, email: &str, password: &str) -> Session {
-    let client = crate::fixtures::new_client();
-    let html = client
-        .get(format!("{address}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let mut session = Session {
-        csrf: crate::fixtures::csrf_of(&html),
-        client,
-        base: address.to_string(),
-        token: None,
-    };
-    let response = session
-        .post("/login", &[("email", email), ("password", password)])
-        .await;
-    assert_eq!(response.status(), 303, "sign-in of {email} at {address}");
-    let html = session.get("/account").await.text().await.unwrap();
-    session.csrf = crate::fixtures::csrf_of(&html);
-    session
-}
-
-/// GETs a page that must answer 200 and returns its HTML.
-pub async fn page(session: &Session, path: &str) -> String {
-    let response = session.get(path).await;
-    assert_eq!(response.status(), 200, "GET {path}");
-    response.text().await.unwrap()
-}
+pub use crate::support::fixtures::{login_at, login_at_with, page};
 
 /// POSTs a form that must redirect (303), then returns the page it redirects to (with the
 /// flash message of the action).

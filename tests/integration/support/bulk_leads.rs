@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 
 /// The few columns a bulk-seeded lead varies in.
 #[derive(Debug, Clone)]

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use leadrelay::db::schema::{leads, locations};
 use serde_json::Value;
 
-use crate::fixtures::SeededCompany;
-use crate::helpers::TestApp;
-use crate::secrets_support::url_signer_of;
+use crate::support::fixtures::SeededCompany;
+use crate::support::helpers::TestApp;
+use crate::support::secrets::url_signer_of;
 
 /// The current webhook URL of a location.
 pub fn hook_url(app: &TestApp, location_id: &str) -> String {
@@ -18,7 +18,7 @@ pub fn hook_url(app: &TestApp, location_id: &str) -> String {
 
 /// Saves a key (sealed) so the location's leads are queued rather than held.
 pub fn give_key(app: &TestApp, company: &SeededCompany) {
-    crate::delivery::support::set_key(app, &company.location_id, "sandbox-key-good-0001");
+    crate::support::delivery::set_key(app, &company.location_id, "sandbox-key-good-0001");
 }
 
 /// Sets a location's stored mapping (JSON).

@@ -9,7 +9,7 @@ use leadrelay::crypto::password::hash_password;
 use leadrelay::tenants::companies::add_company;
 use leadrelay::tenants::locations::add_location;
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 
 /// The password every seeded user has.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -184,9 +184,14 @@ impl Session {
 
 /// Anonymous visitor with the login page's CSRF token.
 pub async fn anonymous(app: &TestApp) -> Session {
+    anonymous_at(&app.address).await
+}
+
+/// A visitor of the application at `address` (any process), with the login page's CSRF token.
+pub async fn anonymous_at(address: &str) -> Session {
     let client = new_client();
     let html = client
-        .get(app.url("/login"))
+        .get(format!("{address}/login"))
         .send()
         .await
         .unwrap()
@@ -196,7 +201,7 @@ pub async fn anonymous(app: &TestApp) -> Session {
     Session {
         csrf: csrf_of(&html),
         client,
-        base: app.address.clone(),
+        base: address.to_string(),
         token: None,
     }
 }
@@ -215,9 +220,23 @@ pub async fn login(app: &TestApp, email: &str) -> Session {
 
 /// Signs in with this password.
 pub async fn login_with(app: &TestApp, email: &str, password: &str) -> Session {
-    let mut session = anonymous(app).await;
+    login_at_with(&app.address, email, password).await
+}
+
+/// Signs in at another running application (same database as a test app).
+pub async fn login_at(address: &str, email: &str) -> Session {
+    login_at_with(address, email, PASSWORD).await
+}
+
+/// Signs in at a running application (any process) with this password.
+pub async fn login_at_with(address: &str, email: &str, password: &str) -> Session {
+    let mut session = anonymous_at(address).await;
     let response = try_login(&session, email, password).await;
-    assert_eq!(response.status(), 303, "sign-in of {email} should succeed");
+    assert_eq!(
+        response.status(),
+        303,
+        "sign-in of {email} at {address} should succeed"
+    );
     session.token = response
         .headers()
         .get_all("set-cookie")
@@ -228,4 +247,11 @@ pub async fn login_with(app: &TestApp, email: &str, password: &str) -> Session {
     let html = session.get("/account").await.text().await.unwrap();
     session.csrf = csrf_of(&html);
     session
+}
+
+/// GETs a page that must answer 200 and returns its HTML.
+pub async fn page(session: &Session, path: &str) -> String {
+    let response = session.get(path).await;
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.text().await.unwrap()
 }

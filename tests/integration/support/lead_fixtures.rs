@@ -9,7 +9,7 @@ use leadrelay::db::DbConn;
 use leadrelay::db::schema::{delivery_attempts, lead_events, leads, locations};
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::support::helpers::TestApp;
 
 /// Now, as the database stores it (UTC, microseconds).
 pub fn now() -> NaiveDateTime {

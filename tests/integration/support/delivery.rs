@@ -12,8 +12,8 @@ use leadrelay::db::schema::{delivery_attempts, leads, locations};
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 use serde_json::{Value, json};
 
-use crate::fixtures::{SeededCompany, seed_company};
-use crate::helpers::{TestApp, spawn_app_with, wait_until};
+use crate::support::fixtures::{SeededCompany, seed_company};
+use crate::support::helpers::{TestApp, spawn_app_with, wait_until};
 
 /// The key the sandbox accepts.
 pub const GOOD_KEY: &str = "sandbox-key-good-0001";

@@ -5,8 +5,8 @@ use leadrelay::db::schema::{audit_events, locations};
 use leadrelay::intake::LocationMapping;
 use serde_json::Value;
 
-use crate::fixtures::Session;
-use crate::helpers::TestApp;
+use crate::support::fixtures::Session;
+use crate::support::helpers::TestApp;
 
 /// The form as the page submits it for an untouched location, plus `extra`.
 pub fn form<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
