@@ -91,3 +91,34 @@ pub fn add_user(
     }
     Ok(generated.then_some(password))
 }
+
+/// `leadrelay user add`: prints the generated password, once, when none was given.
+pub async fn user_add_command(
+    settings: crate::config::Settings,
+    args: crate::cli::UserAddArgs,
+) -> anyhow::Result<()> {
+    let mut conn = crate::startup::command_connection(&settings).await?;
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("while reading the password from standard input")?;
+        Some(line)
+    } else {
+        None
+    };
+    let generated = tokio::task::spawn_blocking(move || {
+        add_user(
+            &mut conn,
+            &args.email,
+            &args.role,
+            args.company.as_deref(),
+            password,
+        )
+    })
+    .await??;
+    if let Some(password) = generated {
+        println!("{password}");
+    }
+    Ok(())
+}

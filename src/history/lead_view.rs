@@ -36,7 +36,7 @@ pub struct LeadPage {
 /// One field the mapped lead sent, for the table of sent fields.
 #[derive(Debug, Clone)]
 pub struct SentField {
-    /// Words ("Phone number 1").
+    /// Words ("Phone 1").
     pub label: String,
     /// The value sent.
     pub value: String,
@@ -110,32 +110,10 @@ pub struct LeadView {
     pub editable: bool,
 }
 
-/// A field name in words: `phoneNumber1` → "Phone number 1".
+/// A field's label for people, from AccuLynx's field table (`phoneNumber1` → "Phone 1"); a name
+/// the table does not have is shown as it is.
 pub fn field_label(name: &str) -> String {
-    match name {
-        "emailAddress" => return "Email address".to_string(),
-        "crossReference" => return "Cross reference (ClientTether id)".to_string(),
-        "street2" => return "Street, line 2".to_string(),
-        "zip" => return "ZIP or postal code".to_string(),
-        "salesPerson" => return "Salesperson (AccuLynx user email)".to_string(),
-        "initialAppointmentDate" => return "Initial appointment (date and time)".to_string(),
-        _ => {}
-    }
-    let mut words = String::new();
-    for (index, c) in name.chars().enumerate() {
-        if index == 0 {
-            words.extend(c.to_uppercase());
-        } else if c.is_uppercase() {
-            words.push(' ');
-            words.extend(c.to_lowercase());
-        } else if c.is_ascii_digit() && !words.ends_with(|p: char| p.is_ascii_digit()) {
-            words.push(' ');
-            words.push(c);
-        } else {
-            words.push(c);
-        }
-    }
-    words
+    LeadField::from_name(name).map_or_else(|| name.to_string(), |field| field.label().to_string())
 }
 
 /// A body made readable: JSON pretty-printed, a form one field per line, else as it came.
@@ -263,10 +241,11 @@ mod tests {
 
     #[test]
     fn field_names_read_as_words() {
-        assert_eq!(field_label("phoneNumber1"), "Phone number 1");
+        assert_eq!(field_label("phoneNumber1"), "Phone 1");
         assert_eq!(field_label("firstName"), "First name");
         assert_eq!(field_label("jobCategory"), "Job category");
-        assert_eq!(field_label("zip"), "ZIP or postal code");
+        assert_eq!(field_label("zip"), "ZIP code");
+        assert_eq!(field_label("shoeSize"), "shoeSize");
     }
 
     #[test]

@@ -16,6 +16,7 @@
 
 use std::time::Duration;
 
+use anyhow::Context;
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use tokio_util::sync::CancellationToken;
@@ -160,6 +161,19 @@ async fn run(
             Err(err) => tracing::error!(error = %err, "the retention purge stopped unexpectedly"),
         }
     }
+}
+
+/// `leadrelay purge`: applies the retention policy now and prints what it did in one line.
+pub async fn purge_command(settings: crate::config::Settings) -> anyhow::Result<()> {
+    let mut conn = crate::startup::command_connection(&settings).await?;
+    let days = settings.retention_days;
+    let report = tokio::task::spawn_blocking(move || {
+        let now = crate::db::now();
+        purge(&mut conn, days, now, || true).context("while purging the payloads of old leads")
+    })
+    .await??;
+    println!("{}", report.summary());
+    Ok(())
 }
 
 #[cfg(test)]

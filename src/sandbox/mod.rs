@@ -125,3 +125,37 @@ impl Drop for Sandbox {
         drop(self.handle.stop(false));
     }
 }
+
+/// `leadrelay sandbox`: serves the stand-in until `stop` resolves; prints its URL alone on
+/// standard output.
+pub async fn serve_command(
+    bind: SocketAddr,
+    config: SandboxConfig,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let keys = match config.keys.len() {
+        0 => "any".to_string(),
+        count => count.to_string(),
+    };
+    let sandbox = Sandbox::start(config, bind).await?;
+    // The URL alone on standard output, for scripts; the explanation goes to the log.
+    println!("{}", sandbox.url());
+    tracing::info!(
+        url = %sandbox.url(),
+        %keys,
+        "the AccuLynx sandbox is listening; set LEADRELAY_ACCULYNX_BASE_URL to its url and \
+         list what it accepted at /sandbox/leads"
+    );
+    let handle = sandbox.handle();
+    tokio::spawn(async move {
+        stop.await;
+        tracing::info!("shutting down the sandbox");
+        handle.stop(true).await;
+    });
+    sandbox
+        .run_until_stopped()
+        .await
+        .context("while serving the sandbox")?;
+    tracing::info!("stopped");
+    Ok(())
+}

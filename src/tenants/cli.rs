@@ -237,6 +237,68 @@ pub fn rotate_url(
     }
 }
 
+/// `leadrelay company add`: prints the new company's slug.
+pub async fn company_add_command(
+    settings: crate::config::Settings,
+    args: crate::cli::CompanyAddArgs,
+) -> anyhow::Result<()> {
+    let mut conn = crate::startup::command_connection(&settings).await?;
+    let slug = tokio::task::spawn_blocking(move || {
+        add_company(&mut conn, &args.name, args.slug.as_deref(), &args.time_zone)
+    })
+    .await??;
+    println!("{slug}");
+    Ok(())
+}
+
+/// `leadrelay location add|list|rotate-url`.
+pub async fn location_command(
+    settings: crate::config::Settings,
+    command: crate::cli::LocationCommand,
+) -> anyhow::Result<()> {
+    use crate::cli::LocationCommand;
+    let master_key = crate::startup::load_master_key(&settings)?;
+    let key = match &command {
+        LocationCommand::Add(args) if args.acculynx_key_stdin => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("while reading the AccuLynx API key from standard input")?;
+            Some(crate::crypto::Secret::new(text))
+        }
+        _ => None,
+    };
+    let mut conn = crate::startup::command_connection(&settings).await?;
+    let printed = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+        let secrets = CommandSecrets::open(&mut conn, &settings, &master_key)?;
+        let conn = &mut conn;
+        match command {
+            LocationCommand::Add(args) => add_location(
+                conn,
+                &secrets,
+                &args.company,
+                &args.name,
+                key.as_ref().map(|key| key.expose().as_str()),
+            )
+            .map(|url| format!("{url}\n")),
+            LocationCommand::List(args) => list_locations(conn, &secrets, &args.company),
+            LocationCommand::RotateUrl(args) => {
+                let (url, until) = rotate_url(conn, &secrets, &args.id, &args.grace)?;
+                match until {
+                    Some(until) => eprintln!(
+                        "The old URL keeps working until {} UTC.",
+                        until.format("%Y-%m-%d %H:%M")
+                    ),
+                    None => eprintln!("The old URL no longer works."),
+                }
+                Ok(format!("{url}\n"))
+            }
+        }
+    })
+    .await??;
+    print!("{printed}");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::table;

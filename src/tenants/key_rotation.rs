@@ -132,3 +132,30 @@ pub fn restart_advice(source: &MasterKeySource, new_key_file: &Path) -> String {
         ),
     }
 }
+
+/// `leadrelay rotate-master-key`: re-seals every secret under the new key in one transaction.
+pub async fn rotate_command(
+    settings: crate::config::Settings,
+    args: crate::cli::RotateMasterKeyArgs,
+) -> anyhow::Result<()> {
+    use crate::crypto::master_key::MasterKey;
+    use crate::crypto::secret_box::SecretBox;
+    use crate::tenants::secrets;
+    let old_key = crate::startup::load_master_key(&settings)?;
+    let new_key = MasterKey::read_file(&args.new_key_file)
+        .map_err(|msg| anyhow::anyhow!("--new-key-file: {msg}"))?;
+    let variable = secrets::master_key_variable(&settings.master_key);
+    let mut conn = crate::startup::command_connection(&settings).await?;
+    let report = tokio::task::spawn_blocking(move || {
+        let old = SecretBox::new(&old_key);
+        secrets::open_instance_secrets(&mut conn, &old, variable)?;
+        rotate_master_key(&mut conn, &old, &SecretBox::new(&new_key))
+    })
+    .await??;
+    println!("{}", report.summary());
+    println!(
+        "{}",
+        restart_advice(&settings.master_key, &args.new_key_file)
+    );
+    Ok(())
+}

@@ -103,7 +103,7 @@ async fn the_lead_page_tells_the_whole_story_in_order() {
         "Job Notes: 2 skylights",
         "Turned into an AccuLynx lead",
         "is not an AccuLynx field; it was added to the notes.",
-        "Phone number 1",
+        "Phone 1",
         "Attempt 1",
         "AccuLynx is unavailable (HTTP 503); leadrelay will try again in 10 seconds.",
         "HTTP 503",
