@@ -226,7 +226,7 @@ impl Settings {
                 .filter(|token| !token.is_empty())
                 .map(|token| Secret::new(token.to_string())),
             log,
-            http_workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            http_workers: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             pool_size: 10,
             login_attempts_per_minute: 10,
             run_worker: true,

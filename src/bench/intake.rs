@@ -165,7 +165,7 @@ fn bare_server() -> anyhow::Result<(String, actix_web::dev::ServerHandle)> {
         )
     })
     .listen(listener)?
-    .workers(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    .workers(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
     .disable_signals()
     .run();
     let handle = server.handle();

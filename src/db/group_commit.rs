@@ -91,7 +91,7 @@ impl GroupCommit {
             let spawned = thread::Builder::new()
                 .name("db-checkpoint".to_string())
                 .spawn(move || {
-                    wal_checkpoint::checkpoint_until_gone(&manager, &alive, &checkpoint_due)
+                    wal_checkpoint::checkpoint_until_gone(&manager, &alive, &checkpoint_due);
                 });
             if let Err(err) = spawned {
                 tracing::error!(error = %err, "could not start the WAL checkpoint thread");

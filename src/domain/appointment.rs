@@ -122,8 +122,7 @@ fn resolve(zone: Tz, local: NaiveDateTime) -> (NaiveDateTime, Option<ZoneAdjustm
             let offset = zone
                 .from_local_datetime(&before)
                 .earliest()
-                .map(|at| at.offset().fix().local_minus_utc())
-                .unwrap_or(0);
+                .map_or(0, |at| at.offset().fix().local_minus_utc());
             let utc = local - Duration::seconds(i64::from(offset));
             let used = zone.from_utc_datetime(&utc).naive_local();
             (

@@ -10,3 +10,4 @@ pub mod phone;
 pub mod scope;
 pub mod search;
 pub mod text;
+pub mod time_zone;

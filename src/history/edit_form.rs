@@ -39,7 +39,10 @@ pub fn edit_fields(values: &Map<String, Value>, errors: &FieldProblems) -> Vec<E
                 FieldKind::Email(max) => ("email", Vec::new(), max),
                 FieldKind::DateTime => ("datetime", Vec::new(), 0),
                 FieldKind::Enum(allowed) => {
-                    let mut options: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
+                    let mut options: Vec<String> = allowed
+                        .iter()
+                        .map(std::string::ToString::to_string)
+                        .collect();
                     // A value AccuLynx does not know stays visible, so the objection makes sense.
                     if !value.is_empty() && !options.contains(&value) {
                         options.push(value.clone());

@@ -2,7 +2,9 @@
 //! read into a [`LeadFilter`], leniently — a part that cannot be read is left out and said
 //! so on the page, rather than refusing the whole list.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::domain::time_zone::TimeZone;
 use serde::Deserialize;
 
 use crate::leads::filter::LeadFilter;
@@ -120,33 +122,14 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
         .filter(|text| !text.is_empty())
 }
 
-/// The UTC moment a day starts in `time_zone` (UTC when the zone is unknown). A day whose
-/// midnight is skipped by a clock change starts at the first moment that exists.
+/// The UTC moment a day starts in `time_zone` (UTC when the zone is unknown).
 pub fn start_of_day(date: NaiveDate, time_zone: &str) -> NaiveDateTime {
-    let midnight = date.and_time(chrono::NaiveTime::MIN);
-    let Ok(zone) = time_zone.parse::<chrono_tz::Tz>() else {
-        return midnight;
-    };
-    let mut local = midnight;
-    // Clock changes move by at most an hour or two; step until a local time exists.
-    for _ in 0..24 * 4 {
-        if let Some(moment) = zone.from_local_datetime(&local).earliest() {
-            return moment.naive_utc();
-        }
-        local += chrono::Duration::minutes(15);
-    }
-    midnight
+    TimeZone::or_utc(time_zone).start_of_day(date)
 }
 
 /// Today's date in `time_zone`.
 pub fn today_in(time_zone: &str, now: NaiveDateTime) -> NaiveDate {
-    match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(zone) => chrono::Utc
-            .from_utc_datetime(&now)
-            .with_timezone(&zone)
-            .date_naive(),
-        Err(_) => now.date(),
-    }
+    TimeZone::or_utc(time_zone).date_of(now)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Times as people read them: in their company's time zone, with UTC on hover (SPEC §8).
 
-use chrono::{NaiveDateTime, TimeZone};
+use chrono::{NaiveDateTime, TimeZone as _};
+
+use crate::domain::time_zone::TimeZone;
 
 /// A moment, ready for a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,13 +18,10 @@ pub struct ShownTime {
 /// Shows a UTC timestamp in the IANA zone `time_zone` (UTC when unknown).
 pub fn show_time(at: NaiveDateTime, time_zone: &str) -> ShownTime {
     let utc = chrono::Utc.from_utc_datetime(&at);
-    let local = match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(zone) => utc
-            .with_timezone(&zone)
-            .format("%Y-%m-%d %H:%M %Z")
-            .to_string(),
-        Err(_) => utc.format("%Y-%m-%d %H:%M UTC").to_string(),
-    };
+    let local = TimeZone::or_utc(time_zone)
+        .local(at)
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string();
     ShownTime {
         local,
         utc: utc.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
@@ -31,25 +30,11 @@ pub fn show_time(at: NaiveDateTime, time_zone: &str) -> ShownTime {
 }
 
 /// Time zones offered in forms (any IANA name is accepted).
-pub const COMMON_TIME_ZONES: &[&str] = &[
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Halifax",
-    "America/Toronto",
-    "America/Winnipeg",
-    "America/Edmonton",
-    "America/Vancouver",
-    "UTC",
-];
+pub const COMMON_TIME_ZONES: &[&str] = TimeZone::COMMON;
 
 /// Whether `name` is a time zone chrono-tz knows.
 pub fn is_time_zone(name: &str) -> bool {
-    name.parse::<chrono_tz::Tz>().is_ok()
+    TimeZone::parse(name).is_some()
 }
 
 #[cfg(test)]

@@ -176,7 +176,7 @@ pub async fn dry_run_mapping(
             Some("Paste a sample body first, or press \"Try an example\" to see one.".to_string());
         return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let held = hold_reason(&location).map(|reason| reason.clause());
+    let held = hold_reason(&location).map(super::super::domain::hold::HoldReason::clause);
     let view = dry_run(
         &mapping.compile(),
         mapping.unmapped_to_notes,

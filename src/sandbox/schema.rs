@@ -195,7 +195,7 @@ pub fn validate_lead(body: &Value) -> Result<(), ValidationErrors> {
                     &mut errors,
                     name,
                     format!("The field {name} must be a string with a maximum length of {max}."),
-                )
+                );
             }
             (FieldKind::Email(_), Some(text)) if !text.is_empty() && !looks_like_email(text) => {
                 add(

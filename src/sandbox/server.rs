@@ -172,7 +172,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
 /// Builds the HTTP server on an already bound listener; it serves once polled.
 pub(crate) fn build(state: Arc<SandboxState>, listener: TcpListener) -> std::io::Result<Server> {
     let data = web::Data::from(state);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     Ok(HttpServer::new(move || {
         App::new()
             .app_data(data.clone())

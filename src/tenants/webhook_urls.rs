@@ -171,15 +171,12 @@ pub async fn rotate_url(
     let (location, company) = scoped_location(&user, &state, id.into_inner()).await?;
     user.require_admin()?;
     let back = format!("/locations/{}", location.id);
-    let grace = match Grace::parse(&form.grace) {
-        Ok(grace) => grace,
-        Err(_) => {
-            return Ok(flash::redirect_with(
-                &back,
-                FlashKind::Error,
-                "Choose how long the old URL should keep working, then press Rotate URL again.",
-            ));
-        }
+    let Ok(grace) = Grace::parse(&form.grace) else {
+        return Ok(flash::redirect_with(
+            &back,
+            FlashKind::Error,
+            "Choose how long the old URL should keep working, then press Rotate URL again.",
+        ));
     };
     let actor = Actor::user(&user);
     let scope = user.scope();

@@ -186,7 +186,7 @@ async fn sign_in_sets_a_fresh_httponly_lax_session_cookie() {
 #[tokio::test]
 async fn the_session_cookie_is_secure_behind_an_https_public_url() {
     let app = spawn_app_with(|s| {
-        s.public_url = Some(url::Url::parse("https://relay.example.com").unwrap())
+        s.public_url = Some(url::Url::parse("https://relay.example.com").unwrap());
     })
     .await;
     let world = seed_world(&app);

@@ -116,7 +116,7 @@ fn seed_showcase(app: &TestApp) -> (String, String) {
             7 if i < 20 => "queued",
             _ => "delivered",
         };
-        let location = &locations[if i % 9 == 0 { 1 } else { 0 }];
+        let location = &locations[usize::from(i % 9 == 0)];
         let email = format!(
             "{}.{}@example.com",
             first.to_lowercase(),
@@ -155,7 +155,7 @@ fn seed_showcase(app: &TestApp) -> (String, String) {
     let received = seed.received_at;
     seed.delivered_at = Some(received + Duration::minutes(20));
     let story = insert_lead(app, &seed);
-    let sent = seed.mapped.as_ref().map(|body| body.to_string());
+    let sent = seed.mapped.as_ref().map(std::string::ToString::to_string);
     let mut busy = AttemptSeed::delivered(1, received + Duration::milliseconds(40));
     busy.request_body = sent.clone();
     busy.http_status = Some(503);

@@ -14,7 +14,11 @@ use crate::intake::{LocationMapping, MappingDefaults, acculynx_fields, default_a
 fn alias_keys() -> Vec<String> {
     let mut keys: Vec<String> = acculynx_fields()
         .iter()
-        .flat_map(|field| default_aliases(field).iter().map(|alias| alias.to_string()))
+        .flat_map(|field| {
+            default_aliases(field)
+                .iter()
+                .map(std::string::ToString::to_string)
+        })
         .collect();
     keys.extend(
         [

@@ -87,9 +87,14 @@ async fn a_401_holds_the_locations_leads_until_a_new_key_is_saved() {
             .unwrap()
     };
     assert_eq!(key_status, "rejected");
-    // Held leads are not retried on their own.
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    let requests = rig.sandbox.requests().len();
+    // Held leads are not retried on their own: a lead of another location, due after them, is
+    // delivered — so the worker has passed over them since — and they were not sent again.
+    let other = crate::support::lead_fixtures::add_location(&rig.app, &rig.company.id, "Other");
+    set_key(&rig.app, &other, GOOD_KEY);
+    let later = seed_leads(&rig.app, &rig.company, &other, &[lead_body(3)]);
+    rig.app.wake_worker.notify_one();
+    wait_for_status(&rig.app, &later[0], "delivered", WAIT).await;
+    let requests = rig.sandbox.requests().len() - 1;
     assert!(
         requests <= 2,
         "held leads are not sent again: {requests} requests"
@@ -103,7 +108,11 @@ async fn a_401_holds_the_locations_leads_until_a_new_key_is_saved() {
     for id in &ids {
         wait_for_status(&rig.app, id, "delivered", WAIT).await;
     }
-    assert_eq!(rig.sandbox.accepted().len(), 2);
+    assert_eq!(
+        rig.sandbox.accepted().len(),
+        3,
+        "the two held leads and the other one"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,7 +149,7 @@ async fn two_503s_then_a_202_deliver_with_three_attempts_recorded() {
 async fn a_429_with_retry_after_2_waits_at_least_2_seconds() {
     // A 429 uses no step of the schedule, but must fit in its span (here 30 s).
     let rig = rig(false, |s| {
-        s.retry_schedule = vec![Duration::from_secs(10); 3]
+        s.retry_schedule = vec![Duration::from_secs(10); 3];
     })
     .await;
     rig.sandbox.program(

@@ -174,11 +174,10 @@ impl Browser {
 
     /// The path of the current page (`/companies/acme`), without query or fragment.
     pub async fn current_path(&self) -> String {
-        self.client
-            .current_url()
-            .await
-            .map(|url| url.path().to_owned())
-            .unwrap_or_else(|err| panic!("cannot read the current URL: {err}"))
+        self.client.current_url().await.map_or_else(
+            |err| panic!("cannot read the current URL: {err}"),
+            |url| url.path().to_owned(),
+        )
     }
 
     /// Saves a PNG of the viewport to `path`.

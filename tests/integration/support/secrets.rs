@@ -165,7 +165,7 @@ pub async fn run_cli_with_key(
     let database_url = app.test_db.url_text();
     let key = master_key.clone();
     let public_url = app.address.clone();
-    let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
+    let args: Vec<String> = args.iter().map(std::string::ToString::to_string).collect();
     let stdin = stdin.map(str::to_string);
     tokio::task::spawn_blocking(move || {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
