@@ -49,11 +49,7 @@ pub async fn company_target(
     state: &AppState,
     slug: String,
 ) -> Result<ListTarget, AppError> {
-    let scope = user.scope();
-    let company = with_db(&state.db, move |conn| {
-        Ok(tenants::find_company_by_slug(conn, &scope, &slug)?)
-    })
-    .await?;
+    let company = crate::tenants::companies::scoped_company(user, state, slug).await?;
     Ok(ListTarget {
         company,
         location: None,

@@ -13,7 +13,9 @@ use crate::http::flash::{self, FlashKind};
 use crate::http::time::{COMMON_TIME_ZONES, is_time_zone};
 use crate::http::with_db;
 use crate::state::AppState;
-use crate::tenants::model::{KeyStatus, NewCompany, check_name, check_slug, slug_from_name};
+use crate::tenants::model::{
+    Company, KeyStatus, NewCompany, check_name, check_slug, slug_from_name,
+};
 use crate::tenants::pages::{CompanyFormPage, CompanyListPage, CompanyPage, LocationRow};
 use crate::tenants::queries;
 
@@ -184,11 +186,7 @@ pub async fn edit_company_form(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<CompanyFormPage, AppError> {
-    let scope = user.scope();
-    let company = with_db(&state.db, move |conn| {
-        Ok(queries::find_company_by_slug(conn, &scope, &slug)?)
-    })
-    .await?;
+    let company = scoped_company(&user, &state, slug.to_string()).await?;
     user.require_admin()?;
     Ok(form_page(
         &user,
@@ -207,11 +205,7 @@ pub async fn update_company(
     slug: web::Path<String>,
     form: web::Form<CompanyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let scope = user.scope();
-    let company = with_db(&state.db, move |conn| {
-        Ok(queries::find_company_by_slug(conn, &scope, &slug)?)
-    })
-    .await?;
+    let company = scoped_company(&user, &state, slug.to_string()).await?;
     user.require_admin()?;
     let form = CompanyForm {
         slug: company.slug.clone(),
@@ -296,4 +290,17 @@ pub fn location_row(location: crate::tenants::model::Location) -> LocationRow {
         key_label,
         location,
     }
+}
+
+/// The company a URL's slug names, if the user may see it (else 404, as for no company).
+pub async fn scoped_company(
+    user: &CurrentUser,
+    state: &AppState,
+    slug: String,
+) -> Result<Company, AppError> {
+    let scope = user.scope();
+    with_db(&state.db, move |conn| {
+        Ok(queries::find_company_by_slug(conn, &scope, &slug)?)
+    })
+    .await
 }

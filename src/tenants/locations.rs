@@ -32,11 +32,8 @@ pub async fn create_location(
     slug: web::Path<String>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, AppError> {
-    let scope = user.scope();
-    let company = with_db(&state.db, move |conn| {
-        Ok(queries::find_company_by_slug(conn, &scope, &slug)?)
-    })
-    .await?;
+    let company =
+        crate::tenants::companies::scoped_company(&user, &state, slug.to_string()).await?;
     user.require_admin()?;
     let typed = form.into_inner().name;
     let outcome = match check_name("location", &typed) {

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::support::fixtures::{SeededCompany, seed_company};
 use crate::support::helpers::{TestApp, spawn_app_with, wait_until};
+use crate::support::lead_fixtures::{LeadSeed, insert_lead_with};
 
 /// The key the sandbox accepts.
 pub const GOOD_KEY: &str = "sandbox-key-good-0001";
@@ -86,7 +87,7 @@ pub fn lead_body(n: usize) -> Value {
     json!({"firstName": "Jane", "lastName": format!("Doe {n}"), "crossReference": format!("ct-{n}"), "country": "US"})
 }
 
-/// Inserts queued leads for a location, as the intake stores them; returns their ids.
+/// Stores queued leads for a location through the intake's own insert; returns their ids.
 pub fn seed_leads(
     app: &TestApp,
     company: &SeededCompany,
@@ -98,23 +99,14 @@ pub fn seed_leads(
     leadrelay::db::write_transaction(&mut conn, |conn| {
         let mut ids = Vec::new();
         for body in bodies {
-            let id = uuid::Uuid::now_v7().to_string();
-            diesel::insert_into(leads::table)
-                .values((
-                    leads::id.eq(&id),
-                    leads::company_id.eq(&company.id),
-                    leads::location_id.eq(location_id),
-                    leads::received_at.eq(now),
-                    leads::status.eq("queued"),
-                    leads::content_type.eq("application/json"),
-                    leads::raw_body.eq(Some(body.to_string())),
-                    leads::mapped_body.eq(Some(body.to_string())),
-                    leads::first_name.eq(body["firstName"].as_str()),
-                    leads::next_attempt_at.eq(Some(now)),
-                    leads::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-            ids.push(id);
+            let mut seed = LeadSeed::new(&company.id, location_id)
+                .mapped(body.clone())
+                .at(now)
+                .status("queued");
+            seed.id = uuid::Uuid::now_v7().to_string();
+            seed.raw_body = Some(body.to_string());
+            insert_lead_with(conn, &seed);
+            ids.push(seed.id);
         }
         Ok::<_, diesel::result::Error>(ids)
     })

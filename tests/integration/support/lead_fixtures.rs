@@ -170,59 +170,66 @@ pub fn insert_lead(app: &TestApp, seed: &LeadSeed) -> String {
     seed.id.clone()
 }
 
+/// Stores the lead through the intake's own insert (no dedupe window).
 pub fn insert_lead_with(conn: &mut DbConn, seed: &LeadSeed) {
-    let copies = seed
-        .mapped
-        .as_ref()
-        .map(leadrelay::domain::search::searchable_copies)
-        .unwrap_or_default();
-    let errors: Vec<Value> = seed
-        .errors
-        .iter()
-        .map(|(field, message)| json!({"field": field, "message": message}))
-        .collect();
-    let purged = seed.purged_at.is_some();
-    diesel::insert_into(leads::table)
-        .values((
-            (
-                leads::id.eq(&seed.id),
-                leads::company_id.eq(&seed.company_id),
-                leads::location_id.eq(&seed.location_id),
-                leads::received_at.eq(seed.received_at),
-                leads::status.eq(seed.status),
-                leads::content_type.eq(&seed.content_type),
-                leads::request_headers.eq(seed.request_headers.to_string()),
-                leads::raw_body.eq(seed.raw_body.clone().filter(|_| !purged)),
-                leads::mapped_body.eq(seed
-                    .mapped
-                    .as_ref()
-                    .filter(|_| !purged)
-                    .map(Value::to_string)),
-                leads::warnings.eq(json!(seed.warnings).to_string()),
-                leads::errors.eq(Value::Array(errors).to_string()),
-                leads::duplicate_of.eq(&seed.duplicate_of),
-                leads::first_name.eq(copies.first_name),
-                leads::last_name.eq(copies.last_name),
-                leads::email.eq(copies.email),
-                leads::phone.eq(copies.phone),
-            ),
-            (
-                leads::phone_digits.eq(copies.phone_digits),
-                leads::search_text.eq(copies.search_text),
-                leads::attempts.eq(seed.attempts),
-                leads::retry_step.eq(seed.retry_step),
-                leads::next_attempt_at.eq(seed.next_attempt_at),
-                leads::lease_owner.eq(seed.lease.as_ref().map(|(owner, _)| owner.clone())),
-                leads::lease_until.eq(seed.lease.as_ref().map(|(_, until)| *until)),
-                leads::last_http_status.eq(seed.last_http_status),
-                leads::last_error.eq(&seed.last_error),
-                leads::delivered_at.eq(seed.delivered_at),
-                leads::updated_at.eq(seed.received_at),
-                leads::payload_purged_at.eq(seed.purged_at),
-            ),
-        ))
-        .execute(conn)
-        .unwrap();
+    leadrelay::leads::intake::store(conn, seed.row(), 0).unwrap();
+}
+
+impl LeadSeed {
+    /// The row, as the intake and the worker would have left it.
+    pub fn row(&self) -> leadrelay::leads::Lead {
+        use leadrelay::leads::model::{FieldError, errors_column, warnings_column};
+        let copies = self
+            .mapped
+            .as_ref()
+            .map(leadrelay::domain::search::searchable_copies)
+            .unwrap_or_default();
+        let errors: Vec<FieldError> = self
+            .errors
+            .iter()
+            .map(|(field, message)| FieldError {
+                field: field.clone(),
+                message: message.clone(),
+            })
+            .collect();
+        let purged = self.purged_at.is_some();
+        leadrelay::leads::Lead {
+            id: self.id.clone(),
+            company_id: self.company_id.clone(),
+            location_id: self.location_id.clone(),
+            received_at: self.received_at,
+            status: leadrelay::leads::LeadStatus::parse(self.status).unwrap(),
+            content_type: self.content_type.clone(),
+            request_headers: self.request_headers.to_string(),
+            raw_body: self.raw_body.clone().filter(|_| !purged),
+            mapped_body: self
+                .mapped
+                .as_ref()
+                .filter(|_| !purged)
+                .map(Value::to_string),
+            warnings: warnings_column(&self.warnings),
+            errors: errors_column(&errors),
+            dedupe_key: None,
+            duplicate_of: self.duplicate_of.clone(),
+            first_name: copies.first_name,
+            last_name: copies.last_name,
+            email: copies.email,
+            phone: copies.phone,
+            phone_digits: copies.phone_digits,
+            search_text: copies.search_text,
+            attempts: self.attempts,
+            retry_step: self.retry_step,
+            next_attempt_at: self.next_attempt_at,
+            queued_at: Some(self.received_at),
+            lease_owner: self.lease.as_ref().map(|(owner, _)| owner.clone()),
+            lease_until: self.lease.as_ref().map(|(_, until)| *until),
+            last_http_status: self.last_http_status,
+            last_error: self.last_error.clone(),
+            delivered_at: self.delivered_at,
+            updated_at: self.received_at,
+            payload_purged_at: self.purged_at,
+        }
+    }
 }
 
 /// An attempt as the worker records it.
