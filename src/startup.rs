@@ -179,6 +179,20 @@ pub fn start_worker(
     wake: Arc<tokio::sync::Notify>,
     metrics: Arc<Metrics>,
 ) -> anyhow::Result<WorkerHandle> {
+    Ok(worker::spawn(worker_deps(
+        settings, pool, writer, master_key, wake, metrics,
+    )?))
+}
+
+/// What a delivery worker (or one [`worker::deliver_due`] pass) of this process works with.
+pub fn worker_deps(
+    settings: &Settings,
+    pool: &DbPool,
+    writer: &GroupCommit,
+    master_key: &MasterKey,
+    wake: Arc<tokio::sync::Notify>,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<WorkerDeps> {
     let backend = match settings.database_url {
         crate::db::DatabaseUrl::Sqlite(_) => Backend::Sqlite,
         crate::db::DatabaseUrl::Postgres(_) => Backend::Postgres,
@@ -195,7 +209,7 @@ pub fn start_worker(
             settings.rate_per_key,
             settings.rate_global,
         );
-    Ok(worker::spawn(WorkerDeps {
+    Ok(WorkerDeps {
         pool: pool.clone(),
         writer: writer.clone(),
         backend,
@@ -208,7 +222,7 @@ pub fn start_worker(
         wake,
         poll: settings.worker_poll,
         metrics,
-    }))
+    })
 }
 
 /// Starts this process's daily purge of old lead payloads (SPEC §8). Every instance runs

@@ -99,6 +99,58 @@ pub fn spawn(deps: WorkerDeps) -> WorkerHandle {
     }
 }
 
+/// One pass of the worker, run to its end on the caller's task: claims what is due now (up to
+/// the concurrency), sends it within the rate limits and records every result. Returns how many
+/// leads it took. For tests and tools that drive delivery step by step rather than wait for
+/// the running worker; it competes with running workers as another instance would.
+pub async fn deliver_due(deps: WorkerDeps) -> anyhow::Result<usize> {
+    let ctx = Arc::new(Context {
+        owner: format!(
+            "{}-pass-{}",
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        ),
+        shutdown: CancellationToken::new(),
+        deps,
+    });
+    let limit = ctx.deps.concurrency.max(1);
+    let (owner, lease_until) = (
+        ctx.owner.clone(),
+        crate::db::now() + to_delta(ctx.deps.lease),
+    );
+    let leads = ctx
+        .deps
+        .writer
+        .run_single_write(move |conn| {
+            queries::claim_due(
+                conn,
+                &owner,
+                i64::try_from(limit).unwrap_or(i64::MAX),
+                lease_until,
+            )
+        })
+        .await?;
+    let taken = leads.len();
+    let locations = locations_of(&ctx, &leads).await?;
+    let sending = Arc::new(Semaphore::new(limit));
+    let recording = Arc::new(Semaphore::new(limit));
+    let room = Arc::new(Notify::new());
+    let mut deliveries = Vec::with_capacity(taken);
+    for lead in leads {
+        let slots = Slots {
+            sending: sending.clone().acquire_owned().await?,
+            recording: recording.clone(),
+            room: room.clone(),
+        };
+        let location = locations.get(&lead.location_id).cloned();
+        deliveries.push(tokio::spawn(deliver(ctx.clone(), lead, location, slots)));
+    }
+    for delivery in deliveries {
+        delivery.await?;
+    }
+    Ok(taken)
+}
+
 async fn run(ctx: Arc<Context>) {
     tracing::info!(owner = %ctx.owner, concurrency = ctx.deps.concurrency, "delivery worker started");
     if ctx.deps.backend == Backend::Sqlite {

@@ -87,14 +87,9 @@ async fn a_401_holds_the_locations_leads_until_a_new_key_is_saved() {
             .unwrap()
     };
     assert_eq!(key_status, "rejected");
-    // Held leads are not retried on their own: a lead of another location, due after them, is
-    // delivered — so the worker has passed over them since — and they were not sent again.
-    let other = crate::support::lead_fixtures::add_location(&rig.app, &rig.company.id, "Other");
-    set_key(&rig.app, &other, GOOD_KEY);
-    let later = seed_leads(&rig.app, &rig.company, &other, &[lead_body(3)]);
-    rig.app.wake_worker.notify_one();
-    wait_for_status(&rig.app, &later[0], "delivered", WAIT).await;
-    let requests = rig.sandbox.requests().len() - 1;
+    // Held leads are not retried on their own: a worker pass takes none of them.
+    assert_eq!(rig.app.deliver_due().await, 0);
+    let requests = rig.sandbox.requests().len();
     assert!(
         requests <= 2,
         "held leads are not sent again: {requests} requests"
@@ -108,11 +103,7 @@ async fn a_401_holds_the_locations_leads_until_a_new_key_is_saved() {
     for id in &ids {
         wait_for_status(&rig.app, id, "delivered", WAIT).await;
     }
-    assert_eq!(
-        rig.sandbox.accepted().len(),
-        3,
-        "the two held leads and the other one"
-    );
+    assert_eq!(rig.sandbox.accepted().len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -291,4 +282,27 @@ async fn a_graceful_stop_gives_back_the_leads_not_yet_sent() {
         delivered,
         "nothing sent twice or lost"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_worker_pass_delivers_what_is_due_before_it_returns() {
+    // No worker runs: only the explicit pass sends anything.
+    let rig = rig(false, |s| s.run_worker = false).await;
+    let location = rig.company.location_id.clone();
+    let ids = seed_leads(
+        &rig.app,
+        &rig.company,
+        &location,
+        &[lead_body(1), lead_body(2), lead_body(3)],
+    );
+    assert!(rig.sandbox.requests().is_empty());
+    assert_eq!(rig.app.deliver_due().await, 3);
+    for id in &ids {
+        assert_eq!(
+            crate::support::delivery::status_of(&rig.app, id),
+            "delivered"
+        );
+    }
+    assert_eq!(rig.sandbox.accepted().len(), 3);
+    assert_eq!(rig.app.deliver_due().await, 0, "nothing is due any more");
 }

@@ -28,6 +28,8 @@ pub struct TestApp {
     pub settings: Settings,
     /// Wakes the application's delivery worker.
     pub wake_worker: std::sync::Arc<tokio::sync::Notify>,
+    /// The application's group-commit writer.
+    pub writer: leadrelay::db::group_commit::GroupCommit,
     handle: ServerHandle,
     running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     /// Last, so the database outlives the server.
@@ -35,6 +37,24 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Runs one delivery pass to its end, as the worker would (whether or not the app runs
+    /// one): what is due now is sent and its results recorded before this returns. Returns
+    /// how many leads the pass took.
+    pub async fn deliver_due(&self) -> usize {
+        let deps = leadrelay::startup::worker_deps(
+            &self.settings,
+            &self.db,
+            &self.writer,
+            &self.master_key(),
+            std::sync::Arc::new(tokio::sync::Notify::new()),
+            std::sync::Arc::new(leadrelay::telemetry::metrics::Metrics::default()),
+        )
+        .expect("worker settings");
+        leadrelay::delivery::worker::deliver_due(deps)
+            .await
+            .expect("a delivery pass")
+    }
+
     /// `address` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
@@ -108,6 +128,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let handle = app.handle();
     let db = app.state().db.clone();
     let wake_worker = app.state().wake_worker.clone();
+    let writer = app.state().writer.clone();
     let running = Some(tokio::spawn(app.run_until_stopped()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -121,6 +142,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         db,
         settings,
         wake_worker,
+        writer,
         handle,
         running,
         test_db,
