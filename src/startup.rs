@@ -26,6 +26,7 @@ use crate::history::retention::RetentionJob;
 use crate::http::security_headers::security_headers;
 use crate::http::{self, csrf, flash};
 use crate::state::AppState;
+use crate::telemetry::Instance;
 use crate::telemetry::metrics::Metrics;
 use crate::tenants::secrets;
 use crate::{routes, telemetry};
@@ -66,15 +67,18 @@ impl Application {
         let writer = start_writer(&settings);
         let wake_worker = Arc::new(tokio::sync::Notify::new());
         let metrics = Arc::new(Metrics::default());
+        let instance = Instance::new();
         let worker = if settings.run_worker {
-            Some(start_worker(
-                &settings,
-                &db,
-                &writer,
-                &master_key,
-                wake_worker.clone(),
-                metrics.clone(),
-            )?)
+            Some(instance.span().in_scope(|| {
+                start_worker(
+                    &settings,
+                    &db,
+                    &writer,
+                    &master_key,
+                    wake_worker.clone(),
+                    metrics.clone(),
+                )
+            })?)
         } else {
             None
         };
@@ -92,14 +96,17 @@ impl Application {
             url_signer,
             acculynx,
             wake_worker,
+            instance: instance.clone(),
             metrics,
             settings: Arc::new(settings),
             public_url,
         };
         let data = web::Data::new(state.clone());
+        let named = web::Data::new(instance.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .app_data(named.clone())
                 .app_data(http::forms::form_config())
                 .app_data(http::forms::query_config())
                 .app_data(http::forms::path_config())
@@ -116,7 +123,9 @@ impl Application {
         .disable_signals()
         .shutdown_timeout(3)
         .run();
-        let retention = start_retention(&state.settings, &state.db);
+        let retention = instance
+            .span()
+            .in_scope(|| start_retention(&state.settings, &state.db));
         Ok(Self {
             port: local.port(),
             server,
@@ -245,16 +254,19 @@ pub async fn run_worker_only(
     let master_key = load_master_key(&settings)?;
     let db = open_database(&settings).await?;
     let writer = start_writer(&settings);
-    let worker = start_worker(
-        &settings,
-        &db,
-        &writer,
-        &master_key,
-        Arc::new(tokio::sync::Notify::new()),
-        // No HTTP server here: nothing serves these counters.
-        Arc::new(Metrics::default()),
-    )?;
-    let retention = start_retention(&settings, &db);
+    let instance = Instance::new();
+    let (worker, retention) = instance.span().in_scope(|| {
+        let worker = start_worker(
+            &settings,
+            &db,
+            &writer,
+            &master_key,
+            Arc::new(tokio::sync::Notify::new()),
+            // No HTTP server here: nothing serves these counters.
+            Arc::new(Metrics::default()),
+        )?;
+        anyhow::Ok((worker, start_retention(&settings, &db)))
+    })?;
     stop.await;
     tracing::info!("shutting down: giving back unsent leads and finishing requests in flight");
     worker.stop().await;

@@ -45,6 +45,8 @@ pub struct AppState {
     /// Wakes this process's delivery worker when leads become due (intake, replays,
     /// resumed locations), so the first attempt starts at once instead of at the next poll.
     pub wake_worker: Arc<tokio::sync::Notify>,
+    /// This application's name in the logs.
+    pub instance: crate::telemetry::Instance,
     /// This process's counters, shown at `/metrics` (the worker adds to them too).
     pub metrics: Arc<Metrics>,
 }

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::TimeDelta;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::acculynx::classify::Verdict;
 use crate::acculynx::client::AccuLynxClient;
@@ -95,7 +96,7 @@ pub fn spawn(deps: WorkerDeps) -> WorkerHandle {
     });
     WorkerHandle {
         shutdown,
-        join: tokio::spawn(run(context)),
+        join: tokio::spawn(run(context).in_current_span()),
     }
 }
 
@@ -143,7 +144,9 @@ pub async fn deliver_due(deps: WorkerDeps) -> anyhow::Result<usize> {
             room: room.clone(),
         };
         let location = locations.get(&lead.location_id).cloned();
-        deliveries.push(tokio::spawn(deliver(ctx.clone(), lead, location, slots)));
+        deliveries.push(tokio::spawn(
+            deliver(ctx.clone(), lead, location, slots).in_current_span(),
+        ));
     }
     for delivery in deliveries {
         delivery.await?;
@@ -212,7 +215,7 @@ async fn run(ctx: Arc<Context>) {
                         recording: recording.clone(),
                         room: room.clone(),
                     };
-                    tokio::spawn(deliver(ctx.clone(), lead, location, slots));
+                    tokio::spawn(deliver(ctx.clone(), lead, location, slots).in_current_span());
                 }
             }
             Err(err) => {

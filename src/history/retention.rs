@@ -115,7 +115,12 @@ impl RetentionJob {
     /// start-up (not at once: start-up has enough to do), then `every` so often.
     pub fn start(pool: DbPool, days: u32, first_after: Duration, every: Duration) -> Self {
         let shutdown = CancellationToken::new();
-        let join = tokio::spawn(run(pool, days, (first_after, every), shutdown.clone()));
+        let join = tokio::spawn(tracing::Instrument::in_current_span(run(
+            pool,
+            days,
+            (first_after, every),
+            shutdown.clone(),
+        )));
         Self { shutdown, join }
     }
 

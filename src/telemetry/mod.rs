@@ -13,6 +13,7 @@ use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
+use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::{LogFormat, LogSettings};
@@ -30,6 +31,41 @@ pub fn init(settings: &LogSettings) {
         LogFormat::Pretty => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+}
+
+/// One running application (a `serve` or `worker` process, or an application a test starts),
+/// named in every log line it writes — `leadrelay{instance=1f3a9c07}: …` — so the lines of
+/// several instances sharing one log collector, or one test process, can be told apart.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    id: String,
+    span: tracing::Span,
+}
+
+impl Instance {
+    /// A new instance with a random 8-hex-digit id.
+    pub fn new() -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+        // At error level, so the name shows on every line whatever the filter lets through.
+        let span = tracing::error_span!("leadrelay", instance = %id);
+        Self { id, span }
+    }
+
+    /// Its id, as logged.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The span every task of the instance runs in.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
+    }
+}
+
+impl Default for Instance {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// The request path as it may appear in logs.
@@ -51,7 +87,11 @@ pub async fn log_request(
     let started = Instant::now();
     let method = req.method().to_string();
     let path = redact_path(req.path());
-    let response = next.call(req).await;
+    let span = req
+        .app_data::<actix_web::web::Data<Instance>>()
+        .map_or_else(tracing::Span::none, |instance| instance.span().clone());
+    let response = next.call(req).instrument(span.clone()).await;
+    let _in_instance = span.entered();
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     match &response {
         Ok(res) => {

@@ -131,3 +131,28 @@ async fn two_tests_running_at_once_never_see_each_others_data() {
     assert_eq!(count(&first), 1);
     assert_eq!(count(&second), 0);
 }
+
+#[tokio::test]
+async fn each_application_names_itself_in_every_log_line_it_writes() {
+    let one = crate::support::helpers::spawn_app().await;
+    let two = crate::support::helpers::spawn_app().await;
+    assert_ne!(one.instance, two.instance);
+    assert_eq!(one.get("/no-such-page-one").await.status(), 404);
+    assert_eq!(two.get("/no-such-page-two").await.status(), 404);
+    crate::support::helpers::wait_until(
+        "both request lines to be logged",
+        std::time::Duration::from_secs(5),
+        || async {
+            one.logs().contains("/no-such-page-one") && two.logs().contains("/no-such-page-two")
+        },
+    )
+    .await;
+    assert!(!one.logs().contains("/no-such-page-two"));
+    assert!(!two.logs().contains("/no-such-page-one"));
+    assert!(
+        one.logs()
+            .lines()
+            .all(|line| line.contains(&format!("instance={}", one.instance))),
+        "every line of the instance's own logs names it"
+    );
+}

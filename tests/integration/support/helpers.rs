@@ -30,6 +30,8 @@ pub struct TestApp {
     pub wake_worker: std::sync::Arc<tokio::sync::Notify>,
     /// The application's group-commit writer.
     pub writer: leadrelay::db::group_commit::GroupCommit,
+    /// The application's name in the logs (`instance=…`).
+    pub instance: String,
     handle: ServerHandle,
     running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     /// Last, so the database outlives the server.
@@ -53,6 +55,17 @@ impl TestApp {
         leadrelay::delivery::worker::deliver_due(deps)
             .await
             .expect("a delivery pass")
+    }
+
+    /// The log lines this application wrote (its requests, its worker, its retention job),
+    /// whatever other tests run beside it.
+    pub fn logs(&self) -> String {
+        let marker = format!("instance={}", self.instance);
+        captured_logs()
+            .lines()
+            .filter(|line| line.contains(&marker))
+            .map(|line| format!("{line}\n"))
+            .collect()
     }
 
     /// `address` + `path`.
@@ -129,6 +142,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let db = app.state().db.clone();
     let wake_worker = app.state().wake_worker.clone();
     let writer = app.state().writer.clone();
+    let instance = app.state().instance.id().to_string();
     let running = Some(tokio::spawn(app.run_until_stopped()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -143,6 +157,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         settings,
         wake_worker,
         writer,
+        instance,
         handle,
         running,
         test_db,
