@@ -6,6 +6,7 @@
 //! also checks keys for the portal's "Test key".
 
 pub mod limits;
+mod one_lead;
 pub mod outcome;
 pub mod queries;
 pub mod replay;

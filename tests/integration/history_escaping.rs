@@ -94,3 +94,36 @@ async fn markup_in_a_lead_is_shown_escaped_on_every_page() {
     let csv = response.text().await.unwrap();
     assert!(csv.contains(SCRIPT) && csv.contains("\"\"\"><img src=x onerror=alert(1)>\""));
 }
+
+#[tokio::test]
+async fn a_hostile_body_pasted_into_the_mapping_dry_run_is_shown_escaped() {
+    let app = crate::support::helpers::spawn_app().await;
+    let world = crate::support::fixtures::seed_world(&app);
+    let id = &world.a.location_id;
+    let admin = login(&app, &world.a.admin.email).await;
+    let hostile = "firstName=<script>alert(1)</script>\
+                   &notes=</textarea><img src=x onerror=alert(2)>\
+                   &%22%3E%3Csvg%20onload%3Dalert(3)%3E=x";
+    let (status, html) = crate::support::mapping::dry_run(&admin, id, &[], hostile, "").await;
+    assert_eq!(status, 200);
+    for raw in [
+        "<script>alert",
+        "<img src=x",
+        "<svg onload",
+        "</textarea><img",
+    ] {
+        assert!(!html.contains(raw), "{raw} reached the page unescaped");
+    }
+    assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+    let echoed = crate::support::mapping::element_text(&html, "sample").unwrap();
+    assert_eq!(
+        echoed.strip_prefix('\n'),
+        Some(hostile),
+        "the sample comes back as sent"
+    );
+    // Escaped, it still reads as sent.
+    let lead = crate::support::mapping::lead_json(&html);
+    assert_eq!(lead["firstName"], "<script>alert(1)</script>");
+    let routes = crate::support::mapping::element_text(&html, "dry-run-routes").unwrap();
+    assert!(routes.contains("\"><svg onload=alert(3)>"), "{routes}");
+}

@@ -10,6 +10,7 @@ mod access;
 mod accounts;
 mod accounts_admin;
 mod accounts_browser;
+mod accounts_cli;
 mod browser_smoke;
 mod delivery;
 mod demo;

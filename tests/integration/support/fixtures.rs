@@ -2,12 +2,14 @@
 
 #![allow(dead_code)]
 
+use diesel::prelude::*;
 use leadrelay::accounts::model::{NewUser, Role};
 use leadrelay::accounts::queries;
 use leadrelay::audit::Actor;
 use leadrelay::crypto::password::hash_password;
+use leadrelay::db::schema::locations;
 use leadrelay::tenants::companies::add_company;
-use leadrelay::tenants::locations::add_location;
+use leadrelay::tenants::locations::add_location as store_location;
 
 use crate::support::helpers::TestApp;
 
@@ -85,7 +87,7 @@ pub fn seed_company(app: &TestApp, slug: &str) -> SeededCompany {
         slug,
     )
     .unwrap();
-    let location = add_location(
+    let location = store_location(
         &mut conn,
         &Actor::command_line(),
         &company.id,
@@ -254,4 +256,47 @@ pub async fn page(session: &Session, path: &str) -> String {
     let response = session.get(path).await;
     assert_eq!(response.status(), 200, "GET {path}");
     response.text().await.unwrap()
+}
+
+/// The audit entries of an action: (actor, target, detail).
+pub fn audit_entries(app: &TestApp, action: &str) -> Vec<(String, String, String)> {
+    use leadrelay::db::schema::audit_events;
+    audit_events::table
+        .filter(audit_events::action.eq(action))
+        .order(audit_events::id.asc())
+        .select((
+            audit_events::actor,
+            audit_events::target,
+            audit_events::detail,
+        ))
+        .load(&mut app.conn())
+        .unwrap()
+}
+
+/// Sets a location's key status (missing | untested | valid | rejected) and creation time.
+pub fn set_location(
+    app: &TestApp,
+    location_id: &str,
+    key_status: &str,
+    created_at: chrono::NaiveDateTime,
+) {
+    diesel::update(locations::table.find(location_id))
+        .set((
+            locations::key_status.eq(key_status),
+            locations::created_at.eq(created_at),
+        ))
+        .execute(&mut app.conn())
+        .unwrap();
+}
+
+/// Adds a location to a company; returns its id.
+pub fn add_location(app: &TestApp, company_id: &str, name: &str) -> String {
+    leadrelay::tenants::locations::add_location(
+        &mut app.conn(),
+        &leadrelay::audit::Actor::command_line(),
+        company_id,
+        name,
+    )
+    .unwrap()
+    .id
 }

@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use leadrelay::db::DbConn;
-use leadrelay::db::schema::{delivery_attempts, lead_events, leads, locations};
+use leadrelay::db::schema::{delivery_attempts, lead_events, leads};
 use serde_json::{Value, json};
 
 use crate::support::helpers::TestApp;
@@ -378,41 +378,4 @@ pub fn events(app: &TestApp, lead_id: &str) -> Vec<(String, String, String)> {
         .load(&mut app.conn())
         .unwrap()
 }
-
-/// The audit entries of an action: (actor, target, detail).
-pub fn audit_entries(app: &TestApp, action: &str) -> Vec<(String, String, String)> {
-    use leadrelay::db::schema::audit_events;
-    audit_events::table
-        .filter(audit_events::action.eq(action))
-        .order(audit_events::id.asc())
-        .select((
-            audit_events::actor,
-            audit_events::target,
-            audit_events::detail,
-        ))
-        .load(&mut app.conn())
-        .unwrap()
-}
-
-/// Sets a location's key status (missing | untested | valid | rejected) and creation time.
-pub fn set_location(app: &TestApp, location_id: &str, key_status: &str, created_at: NaiveDateTime) {
-    diesel::update(locations::table.find(location_id))
-        .set((
-            locations::key_status.eq(key_status),
-            locations::created_at.eq(created_at),
-        ))
-        .execute(&mut app.conn())
-        .unwrap();
-}
-
-/// Adds a location to a company; returns its id.
-pub fn add_location(app: &TestApp, company_id: &str, name: &str) -> String {
-    leadrelay::tenants::locations::add_location(
-        &mut app.conn(),
-        &leadrelay::audit::Actor::command_line(),
-        company_id,
-        name,
-    )
-    .unwrap()
-    .id
-}
+pub use crate::support::fixtures::{add_location, audit_entries, set_location};

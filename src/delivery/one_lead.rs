@@ -1,0 +1,161 @@
+//! One claimed lead's delivery: held or failed at once when its location cannot send it,
+//! else sent within the rate limits, then its result recorded (through the group-commit
+//! writer) with the lease released. A graceful stop gives back a lead not sent yet.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::OwnedSemaphorePermit;
+
+use crate::acculynx::classify::Verdict;
+use crate::audit::{self, Action, Actor};
+use crate::delivery::outcome::{Hold, attempt_row, decide, failed, held, outcome_of, usable_key};
+use crate::delivery::queries::{self as locations, DeliveryLocation};
+use crate::delivery::send::post_lead;
+use crate::delivery::worker::{Context, Slots};
+use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
+use crate::leads::queue as queries;
+use crate::leads::status::AttemptOutcome;
+
+/// Delivers one claimed lead; a failure to record is logged (the lease then runs out and the
+/// lead is claimed again: at-least-once).
+pub(super) async fn deliver(
+    ctx: Arc<Context>,
+    lead: ClaimedLead,
+    location: Option<Arc<DeliveryLocation>>,
+    slots: Slots,
+) {
+    let lead_id = lead.id.clone();
+    if let Err(err) = deliver_one(&ctx, lead, location, slots).await {
+        // The lease will expire and the lead be claimed again: at-least-once.
+        tracing::error!(lead_id = %lead_id, error = %format!("{err:#}"), "recording a delivery failed");
+    }
+}
+
+async fn deliver_one(
+    ctx: &Context,
+    lead: ClaimedLead,
+    location: Option<Arc<DeliveryLocation>>,
+    slots: Slots,
+) -> anyhow::Result<()> {
+    let Some(location) = location else {
+        anyhow::bail!(
+            "the location {} of lead {} is missing",
+            lead.location_id,
+            lead.id
+        );
+    };
+    let prepared = match usable_key(&ctx.deps.secret_box, &location) {
+        Err(Hold::Hold(reason)) => Err(held(&lead, reason)),
+        Err(Hold::Fail(reason)) => Err(failed(&lead, reason, false, None)),
+        Ok(key) => match lead.mapped_body.clone() {
+            Some(body) => Ok((key, body)),
+            None => Err(failed(
+                &lead,
+                "The lead's payload was purged before it could be sent.".to_string(),
+                false,
+                None,
+            )),
+        },
+    };
+    let (key, body) = match prepared {
+        Ok(ready) => ready,
+        Err(update) => {
+            let slots = slots.into_recording().await;
+            let outcome = AttemptOutcome::of_status(update.status);
+            return finish(ctx, &lead, None, update, outcome, None, slots).await;
+        }
+    };
+    let key_id = crate::crypto::sha256_hex(key.expose().as_bytes());
+    let waiting = Instant::now();
+    let waited = tokio::select! {
+        () = ctx.shutdown.cancelled() => return give_back(ctx, &lead).await,
+        waited = ctx.deps.limits.acquire(&key_id) => waited,
+    };
+    if waited {
+        ctx.deps.metrics.rate_limit_waited(waiting.elapsed());
+    }
+    let sending = Instant::now();
+    let attempt = post_lead(&ctx.deps.acculynx, &key, body.clone()).await;
+    ctx.deps.metrics.attempt_finished(sending.elapsed());
+    let slots = slots.into_recording().await;
+    if let Verdict::RateLimited(wait, _) = &attempt.verdict {
+        ctx.deps.limits.pause(&key_id, Instant::now() + *wait);
+    }
+    let update = decide(&ctx.deps.schedule, &lead, &attempt);
+    let outcome = outcome_of(&attempt, &update);
+    let row = attempt_row(&lead, &attempt, &update, outcome, body);
+    tracing::info!(
+        lead_id = %lead.id,
+        location_id = %lead.location_id,
+        http_status = attempt.http_status,
+        duration_ms = attempt.duration_ms,
+        outcome = outcome.as_str(),
+        "delivery attempt"
+    );
+    let rejected = match &attempt.verdict {
+        Verdict::KeyRejected(message) => Some((message.clone(), (*location).clone())),
+        _ => None,
+    };
+    finish(ctx, &lead, Some(row), update, outcome, rejected, slots).await
+}
+
+impl Slots {
+    /// Leaves the senders (making room for another claim) for the recorders.
+    async fn into_recording(self) -> Option<OwnedSemaphorePermit> {
+        let recording = self.recording.acquire_owned().await.ok();
+        drop(self.sending);
+        self.room.notify_one();
+        recording
+    }
+}
+
+/// Records the result (`outcome` is the attempt's, or the new status when there was none).
+async fn finish(
+    ctx: &Context,
+    lead: &ClaimedLead,
+    attempt: Option<NewAttempt>,
+    update: LeadUpdate,
+    outcome: AttemptOutcome,
+    rejected_key: Option<(String, DeliveryLocation)>,
+    _recording: Option<OwnedSemaphorePermit>,
+) -> anyhow::Result<()> {
+    let (lead_id, company_id, owner) =
+        (lead.id.clone(), lead.company_id.clone(), ctx.owner.clone());
+    let ours = ctx
+        .deps
+        .writer
+        // Plain writes of what was decided: the job can run again if its batch is.
+        .run_repeatable(move |conn| {
+            let ours = queries::record(conn, &lead_id, &owner, attempt.clone(), &update)?;
+            if let Some((message, location)) = &rejected_key
+                && locations::flag_rejected_key(conn, &location.id, message)?
+            {
+                audit::record(
+                    conn,
+                    &Actor::system(),
+                    Some(&company_id),
+                    Action::KeyRejected,
+                    &location.name,
+                    message,
+                )?;
+            }
+            Ok(ours)
+        })
+        .await?;
+    if ours {
+        ctx.deps.metrics.delivery_recorded(outcome);
+    } else {
+        tracing::warn!(lead_id = %lead.id, "the lease ended before the result was recorded; another worker owns the lead now");
+    }
+    Ok(())
+}
+
+async fn give_back(ctx: &Context, lead: &ClaimedLead) -> anyhow::Result<()> {
+    let (lead_id, owner) = (lead.id.clone(), ctx.owner.clone());
+    ctx.deps
+        .writer
+        .run(move |conn| queries::release_lead(conn, &lead_id, &owner))
+        .await?;
+    Ok(())
+}
