@@ -160,7 +160,11 @@ impl Settings {
     pub fn from_args(args: &SettingsArgs) -> Result<Self, ConfigError> {
         let database_url = DatabaseUrl::parse(or(&args.database_url, "sqlite://leadrelay.db"))
             .map_err(|msg| ConfigError::new("LEADRELAY_DATABASE_URL", msg))?;
-        let bind = parse_bind(or(&args.bind, "127.0.0.1:8080"))?;
+        let bind = parse_bind(
+            "LEADRELAY_BIND",
+            or(&args.bind, "127.0.0.1:8080"),
+            "127.0.0.1:8080",
+        )?;
         let public_url = args
             .public_url
             .as_deref()
@@ -247,11 +251,17 @@ fn or<'a>(value: &'a Option<String>, default: &'a str) -> &'a str {
     value.as_deref().unwrap_or(default)
 }
 
-fn parse_bind(text: &str) -> Result<SocketAddr, ConfigError> {
+/// Reads a listen address (`HOST:PORT`; a host name is resolved once, here); the error names
+/// `variable` (a setting or a flag) and gives `example`.
+pub fn parse_bind(
+    variable: &'static str,
+    text: &str,
+    example: &str,
+) -> Result<SocketAddr, ConfigError> {
     let invalid = || {
         ConfigError::new(
-            "LEADRELAY_BIND",
-            format!("{text:?} is not an address to listen on; use HOST:PORT, e.g. 127.0.0.1:8080"),
+            variable,
+            format!("{text:?} is not an address to listen on; use HOST:PORT, e.g. {example}"),
         )
     };
     let text = text.trim();

@@ -9,7 +9,6 @@ use crate::bench::support::{BenchDatabase, count_status, seed_location, seed_que
 use crate::config::Settings;
 use crate::crypto::master_key::MasterKey;
 use crate::leads::LeadStatus;
-use crate::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
 const KEY: &str = "bench-key-0001";
 
@@ -49,15 +48,7 @@ pub async fn run(
     concurrency: usize,
     postgres_admin_url: Option<&str>,
 ) -> anyhow::Result<DeliveryReport> {
-    let sandbox = Sandbox::start(
-        SandboxConfig {
-            keys: vec![SandboxKey::new(KEY, "Benchmark")],
-            rate_limits: false,
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse()?,
-    )
-    .await?;
+    let sandbox = crate::bench::support::start_sandbox(KEY).await?;
     crate::acculynx::client::install_tls_provider();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)

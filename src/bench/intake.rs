@@ -16,7 +16,7 @@ use crate::bench::support::{BenchDatabase, ms, percentile, seed_location};
 use crate::config::Settings;
 use crate::crypto::master_key::MasterKey;
 use crate::leads::LeadStatus;
-use crate::sandbox::{Sandbox, SandboxConfig, SandboxKey};
+use crate::sandbox::Sandbox;
 use crate::startup::Application;
 
 const KEY: &str = "bench-intake-key-0001";
@@ -86,15 +86,7 @@ pub async fn run(
     let database = BenchDatabase::create(postgres_admin_url)?;
     let backend = database.url.backend_name();
     let master_key = MasterKey::generate();
-    let sandbox = Sandbox::start(
-        SandboxConfig {
-            keys: vec![SandboxKey::new(KEY, "Benchmark")],
-            rate_limits: false,
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse()?,
-    )
-    .await?;
+    let sandbox = crate::bench::support::start_sandbox(KEY).await?;
     let mut settings = Settings::for_database(database.url.clone(), master_key.clone());
     settings.bind = "127.0.0.1:0".parse()?;
     settings.intake_rate = 1_000_000;

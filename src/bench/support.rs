@@ -149,6 +149,21 @@ pub fn count_status(conn: &mut DbConn, status: LeadStatus) -> anyhow::Result<i64
         .get_result(conn)?)
 }
 
+/// The AccuLynx sandbox a benchmark sends to: one key, no rate limits (the benchmark measures
+/// leadrelay, not AccuLynx's limits).
+pub async fn start_sandbox(key: &str) -> anyhow::Result<crate::sandbox::Sandbox> {
+    use crate::sandbox::{Sandbox, SandboxConfig, SandboxKey};
+    Sandbox::start(
+        SandboxConfig {
+            keys: vec![SandboxKey::new(key, "Benchmark")],
+            rate_limits: false,
+            ..SandboxConfig::default()
+        },
+        "127.0.0.1:0".parse()?,
+    )
+    .await
+}
+
 /// The `q`-th percentile (0–100) of sorted durations.
 pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
     if sorted.is_empty() {

@@ -5,7 +5,7 @@
 //! it on one line and exits with code 2. Error messages never repeat a key.
 
 use std::fmt;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::cli::SandboxArgs;
@@ -80,7 +80,11 @@ impl fmt::Debug for SandboxKey {
 
 /// Reads the flags of `leadrelay sandbox`: the address to listen on and the configuration.
 pub fn from_args(args: &SandboxArgs) -> Result<(SocketAddr, SandboxConfig), ConfigError> {
-    let bind = parse_bind(args.bind.as_deref().unwrap_or(DEFAULT_BIND))?;
+    let bind = crate::config::parse_bind(
+        "--bind",
+        args.bind.as_deref().unwrap_or(DEFAULT_BIND),
+        DEFAULT_BIND,
+    )?;
     let mut keys: Vec<SandboxKey> = Vec::with_capacity(args.keys.len());
     for (index, text) in args.keys.iter().enumerate() {
         let key = parse_key(text, index + 1)?;
@@ -110,23 +114,6 @@ pub fn from_args(args: &SandboxArgs) -> Result<(SocketAddr, SandboxConfig), Conf
         config.rate_limits = parse_on_off(text)?;
     }
     Ok((bind, config))
-}
-
-fn parse_bind(text: &str) -> Result<SocketAddr, ConfigError> {
-    let invalid = || {
-        ConfigError::new(
-            "--bind",
-            format!("{text:?} is not an address to listen on; use HOST:PORT, e.g. {DEFAULT_BIND}"),
-        )
-    };
-    let text = text.trim();
-    if let Ok(addr) = text.parse::<SocketAddr>() {
-        return Ok(addr);
-    }
-    text.to_socket_addrs()
-        .map_err(|_| invalid())?
-        .next()
-        .ok_or_else(invalid)
 }
 
 /// `KEY` or `KEY=LOCATION NAME`. The name starts after the first `=` that is followed by

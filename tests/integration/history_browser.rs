@@ -191,7 +191,9 @@ async fn an_admin_edits_and_resends_a_rejected_lead() {
         .await
         .unwrap();
     browser.click("#resend").await;
-    browser.wait_for_text("is not a valid e-mail address").await;
+    browser
+        .wait_for_text("Email address must be an email address")
+        .await;
     let first = browser.wait_for("#f-firstName").await;
     assert_eq!(first.prop("value").await.unwrap().as_deref(), Some("Jane"));
     browser.fill("#f-emailAddress", "jane@example.com").await;
