@@ -39,19 +39,6 @@ impl AfterCommit {
         self
     }
 
-    /// Both sets of effects.
-    pub fn and(mut self, other: AfterCommit) -> Self {
-        for id in other.stale_locations {
-            self = self.location_changed(&id);
-        }
-        self.leads_due(other.wake_worker)
-    }
-
-    /// Whether it wakes the worker.
-    pub fn wakes_worker(&self) -> bool {
-        self.wake_worker
-    }
-
     /// Applies the effects to this process: drops stale cache entries, wakes the worker.
     pub fn apply(self, state: &AppState) {
         for id in &self.stale_locations {
@@ -68,17 +55,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn effects_add_up_without_repeats() {
-        let one = AfterCommit::nothing()
+    fn a_location_is_named_once_and_a_wake_up_is_kept() {
+        let effects = AfterCommit::nothing()
             .location_changed("a")
-            .leads_due(false);
-        let two = AfterCommit::nothing()
             .location_changed("a")
             .location_changed("b")
-            .leads_due(true);
-        let both = one.and(two);
-        assert_eq!(both.stale_locations, vec!["a".to_string(), "b".to_string()]);
-        assert!(both.wakes_worker());
-        assert!(!AfterCommit::nothing().leads_due(false).wakes_worker());
+            .leads_due(true)
+            .leads_due(false);
+        assert_eq!(
+            effects.stale_locations,
+            vec!["a".to_string(), "b".to_string()]
+        );
+        assert!(effects.wake_worker);
+        assert!(!AfterCommit::nothing().leads_due(false).wake_worker);
     }
 }

@@ -45,11 +45,6 @@ impl TimeZone {
         self.0.name()
     }
 
-    /// The chrono-tz zone.
-    pub fn tz(self) -> Tz {
-        self.0
-    }
-
     /// A UTC moment in this zone.
     pub fn local(self, at: NaiveDateTime) -> DateTime<Tz> {
         chrono::Utc.from_utc_datetime(&at).with_timezone(&self.0)
