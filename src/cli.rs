@@ -148,6 +148,8 @@ pub enum LocationCommand {
     /// Give a location a new webhook URL and print it; the old URL stops working after the
     /// grace period.
     RotateUrl(RotateUrlArgs),
+    /// Choose the AccuLynx API a location delivers through: v1 (leads) or v2 (contact and job).
+    SetApi(SetApiArgs),
 }
 
 impl LocationCommand {
@@ -157,6 +159,7 @@ impl LocationCommand {
             LocationCommand::Add(args) => &args.settings,
             LocationCommand::List(args) => &args.settings,
             LocationCommand::RotateUrl(args) => &args.settings,
+            LocationCommand::SetApi(args) => &args.settings,
         }
     }
 }
@@ -174,6 +177,10 @@ pub struct LocationAddArgs {
     /// removed). It is stored encrypted, whatever AccuLynx would say about it.
     #[arg(long)]
     pub acculynx_key_stdin: bool,
+    /// The AccuLynx API its leads go to: v2 (a contact and a job; the default) or v1 (the
+    /// deprecated `POST /api/v1/leads`).
+    #[arg(long, default_value = "v2", value_name = "v1|v2")]
+    pub api: String,
     /// Database and master-key settings.
     #[command(flatten)]
     pub settings: SettingsArgs,
@@ -185,6 +192,19 @@ pub struct LocationListArgs {
     /// Short name (slug) of the company.
     #[arg(long, value_name = "SLUG")]
     pub company: String,
+    /// Database and master-key settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// `leadrelay location set-api`
+#[derive(Debug, Args)]
+pub struct SetApiArgs {
+    /// The location's id (see `leadrelay location list`).
+    pub id: String,
+    /// `v1` (leads) or `v2` (contact and job).
+    #[arg(value_name = "v1|v2")]
+    pub api: String,
     /// Database and master-key settings.
     #[command(flatten)]
     pub settings: SettingsArgs,

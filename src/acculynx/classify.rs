@@ -81,9 +81,14 @@ pub fn classify_network_error(timed_out: bool, detail: &str) -> Verdict {
 /// `Retry-After` as a delay: whole seconds or an HTTP date, clamped to 1 s–1 h; 30 s when
 /// absent or unreadable.
 pub fn retry_after_delay(header: Option<&str>, now: SystemTime) -> Duration {
+    retry_after_delay_within(header, now, Duration::from_secs(3600))
+}
+
+/// [`retry_after_delay`] with another longest wait.
+pub fn retry_after_delay_within(header: Option<&str>, now: SystemTime, max: Duration) -> Duration {
     const MIN: Duration = Duration::from_secs(1);
-    const MAX: Duration = Duration::from_secs(3600);
     const DEFAULT: Duration = Duration::from_secs(30);
+    let max = max.max(MIN);
     let Some(text) = header.map(str::trim).filter(|t| !t.is_empty()) else {
         return DEFAULT;
     };
@@ -94,7 +99,65 @@ pub fn retry_after_delay(header: Option<&str>, now: SystemTime) -> Duration {
             Err(_) => return DEFAULT,
         },
     };
-    delay.clamp(MIN, MAX)
+    delay.clamp(MIN, max)
+}
+
+/// The longest a v2 429 is waited out (a daily window, plus margin): never by sleeping a
+/// worker, always by re-queuing the lead.
+pub const V2_LONGEST_WAIT: Duration = Duration::from_secs(25 * 3600);
+
+/// Reads a v2 answer to one step of a lead's delivery (reference §6 "Status handling");
+/// `what` names what the step asked for, e.g. "the contact".
+///
+/// - 2xx → done; 401/403 → the key is rejected (the location's leads are held, as in v1);
+/// - 429 → wait `Retry-After` (else `RateLimit-Reset`, else 30 s; up to 25 h), naming the
+///   `RateLimit-Policy` window; the caller re-queues rather than sleeps;
+/// - 400/404/412/416/422 → failed until the input changes; 408, 5xx → retried.
+pub fn classify_v2(
+    status: u16,
+    retry_after: Option<&str>,
+    reset: Option<&str>,
+    policy: Option<&str>,
+    body: &str,
+    what: &str,
+) -> Verdict {
+    match status {
+        200..=299 => Verdict::Delivered,
+        401 | 403 => classify_response(status, None, body),
+        429 => {
+            let wait = retry_after_delay_within(retry_after.or(reset), SystemTime::now(), V2_LONGEST_WAIT);
+            let window = match policy.map(str::trim).filter(|p| !p.is_empty()) {
+                Some(policy) => format!("AccuLynx's {policy} rate limit was reached"),
+                None => "AccuLynx asked us to slow down".to_string(),
+            };
+            Verdict::RateLimited(
+                wait,
+                format!(
+                    "{window} (429) while asking for {what}; trying again in {}.",
+                    describe_wait(wait)
+                ),
+            )
+        }
+        408 | 500..=599 => Verdict::Transient(match error_sentence(body) {
+            Some(why) => format!("AccuLynx had a problem with {what} ({status}): {why}"),
+            None => format!("AccuLynx had a problem with {what} ({status})."),
+        }),
+        _ => Verdict::Failed(format!(
+            "AccuLynx refused {what} ({status}): {}",
+            error_sentence(body).unwrap_or_else(|| "it did not say why.".to_string())
+        )),
+    }
+}
+
+/// A wait in the largest whole unit that reads naturally: "45 s", "12 min", "2 h 5 min".
+pub fn describe_wait(wait: Duration) -> String {
+    let seconds = wait.as_secs();
+    match seconds {
+        0..=119 => format!("{seconds} s"),
+        120..=3599 => format!("{} min", seconds / 60),
+        _ if seconds % 3600 < 60 => format!("{} h", seconds / 3600),
+        _ => format!("{} h {} min", seconds / 3600, seconds % 3600 / 60),
+    }
 }
 
 /// AccuLynx's error messages as one sentence, from either error shape: ASP.NET model
@@ -208,6 +271,49 @@ mod tests {
         assert!(
             matches!(classify_response(429, Some("2"), ""), Verdict::RateLimited(d, _) if d == Duration::from_secs(2))
         );
+    }
+
+    #[test]
+    fn v2_answers_name_the_step_and_the_window() {
+        assert_eq!(
+            classify_v2(201, None, None, None, "", "the job"),
+            Verdict::Delivered
+        );
+        match classify_v2(
+            429,
+            Some("7200"),
+            Some("7200"),
+            Some("company-write:daily"),
+            "Daily rate limit exceeded. Please try again later.",
+            "the job",
+        ) {
+            Verdict::RateLimited(wait, reason) => {
+                assert_eq!(wait, Duration::from_secs(7200));
+                assert!(reason.contains("company-write:daily"), "{reason}");
+                assert!(reason.contains("2 h"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            classify_v2(429, None, Some("90000"), None, "", "x"),
+            Verdict::RateLimited(wait, _) if wait == Duration::from_secs(90000)
+        ));
+        let body = r#"{"type":"t","title":"Bad Request","status":400,"detail":"phoneNumbers[0].number must be exactly 10 digits","traceId":"1"}"#;
+        assert_eq!(
+            classify_v2(400, None, None, None, body, "the contact"),
+            Verdict::Failed(
+                "AccuLynx refused the contact (400): phoneNumbers[0].number must be exactly 10 digits."
+                    .into()
+            )
+        );
+        assert!(matches!(
+            classify_v2(401, None, None, None, "", "the job"),
+            Verdict::KeyRejected(_)
+        ));
+        assert!(matches!(
+            classify_v2(503, None, None, None, "", "the job"),
+            Verdict::Transient(m) if m.contains("the job (503)")
+        ));
     }
 
     #[test]

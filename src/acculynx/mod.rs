@@ -11,6 +11,7 @@ pub mod client;
 pub mod enums;
 pub mod fields;
 pub mod lead;
+pub mod v2;
 
 pub use enums::{JobCategory, PhoneType, Priority, WorkType};
 pub use fields::LeadField;

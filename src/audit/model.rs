@@ -88,6 +88,8 @@ actions! {
     KeyRejected => "location.key_rejected", "AccuLynx rejected the API key";
     UrlRotated => "location.url_rotated", "Rotated the webhook URL";
     MappingChanged => "location.mapping_changed", "Changed the field mapping";
+    ApiChanged => "location.api_changed", "Changed the AccuLynx API";
+    V2DefaultsChanged => "location.v2_defaults_changed", "Changed the AccuLynx v2 defaults";
     LeadReplayed => "lead.replayed", "Replayed a lead";
     LeadEdited => "lead.edited", "Edited and resent a lead";
     MasterKeyRotated => "instance.master_key_rotated", "Rotated the master key";

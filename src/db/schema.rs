@@ -96,6 +96,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        acculynx_api -> Text,
+        v2_defaults -> Text,
+        rate_limit_policy -> Nullable<Text>,
+        rate_limited_until -> Nullable<Timestamp>,
     }
 }
 
@@ -150,6 +154,43 @@ diesel::table! {
         error -> Nullable<Text>,
         outcome -> Text,
         summary -> Text,
+        request -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// What a lead's AccuLynx v2 delivery obtained so far (contact, job, steps done).
+    v2_deliveries (lead_id) {
+        lead_id -> Text,
+        round -> Integer,
+        contact_id -> Nullable<Text>,
+        job_id -> Nullable<Text>,
+        job_requested_at -> Nullable<Timestamp>,
+        reference_done -> Bool,
+        appointment_done -> Bool,
+        sales_owner_done -> Bool,
+        message_done -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The AccuLynx contact found or created for an email, per location.
+    v2_contacts (location_id, email) {
+        location_id -> Text,
+        email -> Text,
+        contact_id -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// AccuLynx's name → id lists, cached per location.
+    v2_lookups (location_id, kind) {
+        location_id -> Text,
+        kind -> Text,
+        items -> Text,
+        fetched_at -> Timestamp,
     }
 }
 
@@ -171,6 +212,7 @@ diesel::joinable!(locations -> companies (company_id));
 diesel::joinable!(leads -> locations (location_id));
 diesel::joinable!(delivery_attempts -> leads (lead_id));
 diesel::joinable!(lead_events -> leads (lead_id));
+diesel::joinable!(v2_deliveries -> leads (lead_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance_secrets,
@@ -183,4 +225,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     leads,
     delivery_attempts,
     lead_events,
+    v2_deliveries,
+    v2_contacts,
+    v2_lookups,
 );

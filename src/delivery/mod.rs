@@ -12,4 +12,5 @@ pub mod queries;
 pub mod replay;
 pub mod schedule;
 pub mod send;
+pub mod v2;
 pub mod worker;

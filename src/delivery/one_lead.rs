@@ -16,6 +16,7 @@ use crate::delivery::worker::{Context, Slots};
 use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
 use crate::leads::queue as queries;
 use crate::leads::status::AttemptOutcome;
+use crate::tenants::model::AccuLynxApi;
 
 /// Delivers one claimed lead; a failure to record is logged (the lease then runs out and the
 /// lead is claimed again: at-least-once).
@@ -66,6 +67,9 @@ async fn deliver_one(
             return finish(ctx, &lead, None, update, outcome, None, slots).await;
         }
     };
+    if location.api() == AccuLynxApi::V2 {
+        return crate::delivery::v2::deliver(ctx, &lead, location, key, body, slots).await;
+    }
     let key_id = crate::crypto::sha256_hex(key.expose().as_bytes());
     let waiting = Instant::now();
     let waited = tokio::select! {
@@ -102,7 +106,7 @@ async fn deliver_one(
 
 impl Slots {
     /// Leaves the senders (making room for another claim) for the recorders.
-    async fn into_recording(self) -> Option<OwnedSemaphorePermit> {
+    pub(in crate::delivery) async fn into_recording(self) -> Option<OwnedSemaphorePermit> {
         let recording = self.recording.acquire_owned().await.ok();
         drop(self.sending);
         self.room.notify_one();

@@ -167,5 +167,6 @@ pub fn attempt_row(
         error: attempt.error.clone(),
         outcome,
         summary,
+        request: Some(format!("POST {}", crate::delivery::send::LEADS_PATH)),
     }
 }

@@ -3,10 +3,12 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::locations;
+use chrono::NaiveDateTime;
+
+use crate::db::schema::{companies, locations};
 use crate::db::{DbConn, now};
 use crate::leads::queue::hold_waiting;
-use crate::tenants::model::KeyStatus;
+use crate::tenants::model::{AccuLynxApi, KeyStatus};
 
 /// The location facts the worker needs.
 #[derive(Debug, Clone, Queryable)]
@@ -21,6 +23,28 @@ pub struct DeliveryLocation {
     pub acculynx_key: Option<Vec<u8>>,
     /// missing | untested | valid | rejected.
     pub key_status: String,
+    /// v1 | v2.
+    pub acculynx_api: String,
+    /// Its v2 defaults (JSON).
+    pub v2_defaults: String,
+    /// Until when AccuLynx's rate-limit window makes its leads wait.
+    pub rate_limited_until: Option<NaiveDateTime>,
+    /// Which window that is.
+    pub rate_limit_policy: Option<String>,
+    /// Its company's IANA time zone (for appointments in local time).
+    pub time_zone: String,
+}
+
+impl DeliveryLocation {
+    /// Which AccuLynx API it delivers through.
+    pub fn api(&self) -> AccuLynxApi {
+        AccuLynxApi::parse(&self.acculynx_api)
+    }
+
+    /// Its v2 defaults (empty when unset or unreadable).
+    pub fn v2_defaults(&self) -> crate::acculynx::v2::V2Defaults {
+        serde_json::from_str(&self.v2_defaults).unwrap_or_default()
+    }
 }
 
 /// Loads the locations of a batch of claimed leads, in one query.
@@ -29,6 +53,7 @@ pub fn delivery_locations(
     location_ids: &[String],
 ) -> QueryResult<Vec<DeliveryLocation>> {
     locations::table
+        .inner_join(companies::table)
         .filter(locations::id.eq_any(location_ids))
         .select((
             locations::id,
@@ -36,6 +61,11 @@ pub fn delivery_locations(
             locations::status,
             locations::acculynx_key,
             locations::key_status,
+            locations::acculynx_api,
+            locations::v2_defaults,
+            locations::rate_limited_until,
+            locations::rate_limit_policy,
+            companies::time_zone,
         ))
         .load(conn)
 }

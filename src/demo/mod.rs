@@ -207,7 +207,7 @@ fn seed(
         .context("a password was generated for the demo's admin")?;
     let slug = crate::tenants::cli::add_company(conn, COMPANY, None, "America/Denver")?;
     let webhook_url =
-        crate::tenants::cli::add_location(conn, secrets, &slug, LOCATION, Some(sandbox_key))?;
+        crate::tenants::cli::add_location(conn, secrets, &slug, LOCATION, Some(sandbox_key), "v1")?;
     let company = crate::tenants::queries::find_company_by_slug(conn, &CompanyScope::All, &slug)?;
     let location = crate::tenants::queries::list_locations(conn, &company.id)?
         .into_iter()

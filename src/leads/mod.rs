@@ -16,6 +16,7 @@ pub mod model;
 pub mod purge;
 pub mod queue;
 pub mod status;
+pub mod v2_progress;
 
 pub use model::{Lead, LeadRow};
 pub use status::{AttemptOutcome, EventKind, LeadStatus};

@@ -183,6 +183,8 @@ pub struct Attempt {
     pub outcome: AttemptOutcome,
     /// What happened, in a sentence.
     pub summary: String,
+    /// The request, e.g. `POST /api/v2/jobs` (none on rows older than v2).
+    pub request: Option<String>,
 }
 
 /// A row of `lead_events`.
@@ -311,4 +313,6 @@ pub struct NewAttempt {
     pub outcome: AttemptOutcome,
     /// Plain-English summary.
     pub summary: String,
+    /// The request, e.g. `POST /api/v2/jobs`.
+    pub request: Option<String>,
 }

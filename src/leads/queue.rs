@@ -154,6 +154,16 @@ pub fn record(
     Ok(true)
 }
 
+/// Adds timeline rows (a v2 delivery's steps) without changing the lead.
+pub fn insert_attempts(conn: &mut DbConn, rows: &[NewAttempt]) -> QueryResult<()> {
+    for row in rows {
+        diesel::insert_into(delivery_attempts::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Holds a location's waiting leads (its key was refused), saying why.
 pub fn hold_waiting(conn: &mut DbConn, location_id: &str, message: &str) -> QueryResult<usize> {
     let at = now();

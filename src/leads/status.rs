@@ -97,6 +97,10 @@ stored_word! {
         Retrying => "retrying",
         /// AccuLynx asked us to slow down (429); retried after its wait.
         RateLimited => "rate_limited",
+        /// A v2 step that succeeded on the way (contact found, job created, …).
+        Step => "step",
+        /// An optional v2 step that failed; the lead is delivered all the same.
+        Warning => "warning",
     }
 }
 
@@ -198,6 +202,8 @@ impl AttemptOutcome {
             Self::Held => "Held",
             Self::Retrying => "Will retry",
             Self::RateLimited => "Rate limited, will retry",
+            Self::Step => "Step done",
+            Self::Warning => "Delivered with a warning",
         }
     }
 

@@ -18,7 +18,7 @@ use crate::tenants::companies::add_company as insert_company;
 use crate::tenants::keys::store_key;
 use crate::tenants::locations::insert_new_location;
 use crate::tenants::model::{
-    Company, Location, LocationStatus, check_name, check_slug, slug_from_name,
+    AccuLynxApi, Company, Location, LocationStatus, check_name, check_slug, slug_from_name,
 };
 use crate::tenants::queries;
 use crate::tenants::secrets::{self, parse_acculynx_key};
@@ -118,8 +118,10 @@ pub fn add_location(
     company_slug: &str,
     name: &str,
     key: Option<&str>,
+    api: &str,
 ) -> anyhow::Result<String> {
     let name = check_name("location", name).map_err(anyhow::Error::msg)?;
+    let api = AccuLynxApi::from_input(api).map_err(|err| anyhow::anyhow!("--api: {err}"))?;
     let key = match key {
         Some(text) if text.trim().is_empty() => {
             bail!("--acculynx-key-stdin was given but standard input held no key")
@@ -130,7 +132,7 @@ pub fn add_location(
     let company = company_by_slug(conn, company_slug)?;
     let actor = Actor::command_line();
     let created = crate::db::write_transaction(conn, |conn| {
-        let location = insert_new_location(conn, &actor, &company.id, &name)?;
+        let location = insert_new_location(conn, &actor, &company.id, &name, api)?;
         if let Some(key) = &key {
             // A new location has no held leads, and this process no worker or cache to tell.
             let _ = store_key(conn, &actor, &secrets.secret_box, &location, key)?;
@@ -145,6 +147,33 @@ pub fn add_location(
         ),
         Err(other) => Err(plain(other)),
     }
+}
+
+/// `leadrelay location set-api ID v1|v2`: switches the location's AccuLynx API (audited) and
+/// says what changed.
+pub fn set_api(conn: &mut DbConn, location_id: &str, api: &str) -> anyhow::Result<String> {
+    let api = AccuLynxApi::from_input(api).map_err(anyhow::Error::msg)?;
+    let location = queries::find_location(conn, &CompanyScope::All, location_id.trim())
+        .map_err(|err| match err {
+            diesel::result::Error::NotFound => {
+                anyhow::anyhow!("there is no location with id {:?}", location_id.trim())
+            }
+            other => anyhow::Error::new(other).context("while reading the location"),
+        })?;
+    let changed = crate::db::write_transaction(conn, |conn| {
+        crate::tenants::acculynx_api::change_api(conn, &Actor::command_line(), &location, api)
+    })
+    .map_err(plain)?;
+    Ok(if changed {
+        format!(
+            "{}: leads now go to AccuLynx {} ({}).\n",
+            location.name,
+            api.as_str(),
+            api.label()
+        )
+    } else {
+        format!("{}: already on AccuLynx {}.\n", location.name, api.as_str())
+    })
 }
 
 /// `leadrelay location list`: the company's locations as a table (id, name, status, webhook
@@ -278,8 +307,10 @@ pub async fn location_command(
                 &args.company,
                 &args.name,
                 key.as_ref().map(|key| key.expose().as_str()),
+                &args.api,
             )
             .map(|url| format!("{url}\n")),
+            LocationCommand::SetApi(args) => set_api(conn, &args.id, &args.api),
             LocationCommand::List(args) => list_locations(conn, &secrets, &args.company),
             LocationCommand::RotateUrl(args) => {
                 let (url, until) = rotate_url(conn, &secrets, &args.id, &args.grace)?;

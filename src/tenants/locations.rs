@@ -14,7 +14,9 @@ use crate::http::time::show_time;
 use crate::http::with_db;
 use crate::state::AppState;
 use crate::tenants::companies::location_row;
-use crate::tenants::model::{Company, Location, LocationStatus, NewLocation, check_name};
+use crate::tenants::model::{
+    AccuLynxApi, Company, Location, LocationStatus, NewLocation, check_name,
+};
 use crate::tenants::pages::{CompanyPage, KeyView, LocationPage};
 use crate::tenants::queries;
 use crate::tenants::webhook_urls::{Grace, webhook_url};
@@ -42,7 +44,7 @@ pub async fn create_location(
             let actor = Actor::user(&user);
             let company_id = company.id.clone();
             with_db(&state.db, move |conn| {
-                add_location(conn, &actor, &company_id, &name)
+                add_location(conn, &actor, &company_id, &name, AccuLynxApi::V2)
             })
             .await
         }
@@ -87,9 +89,10 @@ pub fn add_location(
     actor: &Actor,
     company_id: &str,
     name: &str,
+    api: AccuLynxApi,
 ) -> Result<Location, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        insert_new_location(conn, actor, company_id, name)
+        insert_new_location(conn, actor, company_id, name, api)
     })
 }
 
@@ -99,6 +102,7 @@ pub fn insert_new_location(
     actor: &Actor,
     company_id: &str,
     name: &str,
+    api: AccuLynxApi,
 ) -> Result<Location, AppError> {
     {
         if queries::find_live_location_by_name(conn, company_id, name)?.is_some() {
@@ -114,6 +118,7 @@ pub fn insert_new_location(
                 id: &id,
                 company_id,
                 name,
+                acculynx_api: api.as_str(),
                 created_at: now,
                 updated_at: now,
             },
@@ -124,7 +129,7 @@ pub fn insert_new_location(
             Some(company_id),
             Action::LocationCreated,
             name,
-            "",
+            &format!("AccuLynx API {}", api.as_str()),
         )?;
         let scope = crate::domain::scope::CompanyScope::Company(company_id.to_string());
         Ok(queries::find_location(conn, &scope, &id)?)

@@ -119,9 +119,27 @@ pub struct Location {
     pub updated_at: NaiveDateTime,
     /// When deleted.
     pub deleted_at: Option<NaiveDateTime>,
+    /// [`AccuLynxApi::as_str`]: which AccuLynx API its leads are delivered through.
+    pub acculynx_api: String,
+    /// The names a v2 job gets when a lead has none (JSON, [`crate::acculynx::v2::V2Defaults`]).
+    pub v2_defaults: String,
+    /// The rate-limit window AccuLynx last said was exceeded (e.g. `company-write:daily`).
+    pub rate_limit_policy: Option<String>,
+    /// Until when its leads wait for that window.
+    pub rate_limited_until: Option<NaiveDateTime>,
 }
 
 impl Location {
+    /// Which AccuLynx API it delivers through.
+    pub fn api(&self) -> AccuLynxApi {
+        AccuLynxApi::parse(&self.acculynx_api)
+    }
+
+    /// Its v2 defaults (empty when unset or unreadable).
+    pub fn v2_defaults(&self) -> crate::acculynx::v2::V2Defaults {
+        serde_json::from_str(&self.v2_defaults).unwrap_or_default()
+    }
+
     /// Its status.
     pub fn status(&self) -> LocationStatus {
         LocationStatus::parse(&self.status)
@@ -140,6 +158,55 @@ impl Location {
                 && self
                     .previous_url_valid_until
                     .is_some_and(|until| now < until))
+    }
+}
+
+/// The AccuLynx API a location's leads are delivered through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccuLynxApi {
+    /// `POST /api/v1/leads`: one request per lead (deprecated by AccuLynx).
+    V1,
+    /// v2: a contact (found or created) and a job in milestone Lead.
+    V2,
+}
+
+impl AccuLynxApi {
+    /// Both, in the order the setting lists them.
+    pub const ALL: [AccuLynxApi; 2] = [Self::V1, Self::V2];
+
+    /// As stored and as typed on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V1 => "v1",
+            Self::V2 => "v2",
+        }
+    }
+
+    /// Parses the stored form (unknown reads as v1, the only one older rows know).
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "v2" => Self::V2,
+            _ => Self::V1,
+        }
+    }
+
+    /// Parses what a person typed (`v1` or `v2`, any case).
+    pub fn from_input(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "v1" => Ok(Self::V1),
+            "v2" => Ok(Self::V2),
+            other => Err(format!(
+                "the AccuLynx API must be v1 or v2, not {other:?}"
+            )),
+        }
+    }
+
+    /// As shown on the location page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::V1 => "v1 leads",
+            Self::V2 => "v2 contact and job",
+        }
     }
 }
 
@@ -198,6 +265,8 @@ pub struct NewLocation<'a> {
     pub company_id: &'a str,
     /// Name.
     pub name: &'a str,
+    /// [`AccuLynxApi::as_str`].
+    pub acculynx_api: &'a str,
     /// Now.
     pub created_at: NaiveDateTime,
     /// Now.

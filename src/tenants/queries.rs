@@ -9,6 +9,7 @@ use crate::db::now;
 use crate::db::schema::{companies, locations};
 use crate::domain::scope::CompanyScope;
 use crate::tenants::model::{
+    AccuLynxApi,
     Company, KeyStatus, Location, LocationStatus, NewCompany, NewLocation,
 };
 
@@ -127,6 +128,32 @@ pub fn set_location_status(conn: &mut DbConn, id: &str, status: LocationStatus) 
     diesel::update(locations::table.find(id))
         .set((
             locations::status.eq(status.as_str()),
+            locations::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Sets the AccuLynx API a location delivers through; returns whether it changed.
+pub fn set_location_api(conn: &mut DbConn, id: &str, api: AccuLynxApi) -> QueryResult<bool> {
+    diesel::update(
+        locations::table
+            .find(id)
+            .filter(locations::acculynx_api.ne(api.as_str())),
+    )
+    .set((
+        locations::acculynx_api.eq(api.as_str()),
+        locations::updated_at.eq(now()),
+    ))
+    .execute(conn)
+    .map(|changed| changed > 0)
+}
+
+/// Saves a location's v2 defaults (JSON).
+pub fn set_v2_defaults(conn: &mut DbConn, id: &str, defaults: &str) -> QueryResult<()> {
+    diesel::update(locations::table.find(id))
+        .set((
+            locations::v2_defaults.eq(defaults),
             locations::updated_at.eq(now()),
         ))
         .execute(conn)
