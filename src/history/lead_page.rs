@@ -47,22 +47,28 @@ async fn lead_page(
     refused: Option<RefusedEdit>,
 ) -> Result<LeadPage, AppError> {
     let scope = user.scope();
-    let (lead, attempts, events, location, company) = with_db(&state.db, move |conn| {
+    let (lead, attempts, events, location, company, v2) = with_db(&state.db, move |conn| {
         let lead = queries::find_lead(conn, &scope, &id)?;
         let attempts = queries::attempts_of(conn, &scope, &lead.id)?;
         let events = queries::events_of(conn, &scope, &lead.id)?;
         let location = tenants::find_location(conn, &scope, &lead.location_id)?;
         let company = tenants::find_company(conn, &lead.company_id)?;
-        Ok((lead, attempts, events, location, company))
+        // Scoped through the lead, found above in the user's scope.
+        let v2 = crate::leads::v2_progress::find(conn, &lead.id)?;
+        Ok((lead, attempts, events, location, company, v2))
     })
     .await?;
     let zone = company.time_zone.as_str();
-    let view = lead_view(
+    let mut view = lead_view(
         &lead,
         (&company.slug, &company.name),
         (&location.name, location.deleted_at.is_none()),
         zone,
     );
+    if let Some(v2) = v2 {
+        view.acculynx_contact_id = v2.contact_id;
+        view.acculynx_job_id = v2.job_id;
+    }
     let can_manage = user.is_admin();
     let (values, errors, edit_open) = match refused {
         Some(refused) => (refused.values, refused.errors, true),

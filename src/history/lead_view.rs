@@ -108,6 +108,10 @@ pub struct LeadView {
     pub replay_needs_confirmation: bool,
     /// Whether it may be edited and resent.
     pub editable: bool,
+    /// The AccuLynx contact its v2 delivery found or created.
+    pub acculynx_contact_id: Option<String>,
+    /// The AccuLynx job its v2 delivery created.
+    pub acculynx_job_id: Option<String>,
 }
 
 /// A field's label for people, from AccuLynx's field table (`phoneNumber1` → "Phone 1"); a name
@@ -232,6 +236,8 @@ pub fn lead_view(
         replayable: sendable && status.can_replay(),
         replay_needs_confirmation: status == LeadStatus::Delivered,
         editable: sendable && status.can_edit(),
+        acculynx_contact_id: None,
+        acculynx_job_id: None,
     }
 }
 

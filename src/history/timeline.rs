@@ -51,6 +51,8 @@ pub struct AttemptStep {
     pub response_body: Option<String>,
     /// The network error.
     pub error: Option<String>,
+    /// The request, e.g. `POST /api/v2/jobs`.
+    pub request: Option<String>,
 }
 
 /// A replay.
@@ -108,6 +110,7 @@ pub fn timeline(
             outcome: attempt.outcome.as_str(),
             outcome_label: attempt.outcome.label(),
             summary: attempt.summary.clone(),
+            request: attempt.request.clone(),
             request_body: attempt.request_body.as_deref().map(readable_json),
             response_headers: pairs(&attempt.response_headers),
             response_body: attempt

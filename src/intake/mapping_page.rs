@@ -36,7 +36,8 @@ pub async fn show_mapping(
 ) -> Result<HttpResponse, AppError> {
     let (location, company) = scoped_location(&user, &state, id.into_inner()).await?;
     let form = MappingForm::from_mapping(&stored_mapping(&location.id, &location.mapping));
-    let page = MappingPage::new(
+    let v2 = v2_section(&state, &location, &company).await?;
+    let mut page = MappingPage::new(
         user.chrome(),
         company,
         location,
@@ -44,7 +45,32 @@ pub async fn show_mapping(
         form,
         Vec::new(),
     );
+    page.v2 = v2;
     render(&page, StatusCode::OK)
+}
+
+/// The v2 defaults section of a v2 location, with AccuLynx's cached lists.
+async fn v2_section(
+    state: &AppState,
+    location: &Location,
+    company: &Company,
+) -> Result<Option<crate::tenants::acculynx_api::V2ListsView>, AppError> {
+    if location.api() != crate::tenants::model::AccuLynxApi::V2 {
+        return Ok(None);
+    }
+    let location_id = location.id.clone();
+    let cached = with_db(&state.db, move |conn| {
+        Ok(crate::delivery::v2::lookups::cached(conn, &location_id)?)
+    })
+    .await?;
+    let zone = company.time_zone.clone();
+    let cached = cached.map(|(lookups, at)| {
+        let shown = crate::http::time::show_time(at, &zone);
+        (lookups, shown.local)
+    });
+    Ok(Some(crate::tenants::acculynx_api::V2ListsView::new(
+        location, cached,
+    )))
 }
 
 /// `POST /locations/{id}/mapping`: saves the mapping, or shows the form again with each

@@ -108,6 +108,8 @@ pub struct MappingPage {
     pub dry_run: Option<DryRunView>,
     /// Why the dry run did not run.
     pub dry_run_notice: Option<String>,
+    /// The AccuLynx v2 defaults, for a location that delivers through v2.
+    pub v2: Option<crate::tenants::acculynx_api::V2ListsView>,
 }
 
 impl MappingPage {
@@ -191,6 +193,7 @@ impl MappingPage {
             sample_types: sample_types(""),
             dry_run: None,
             dry_run_notice: None,
+            v2: None,
         }
     }
 

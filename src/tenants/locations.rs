@@ -198,9 +198,29 @@ pub async fn show_location(
         previous_url_until,
         graces: &Grace::ALL,
         key,
+        api: location.api(),
+        rate_limit: rate_limit_sentence(&location, zone, now),
         company,
         location,
         error: None,
+    })
+}
+
+/// The rate-limit window AccuLynx v2 said the location's company used up, in words.
+fn rate_limit_sentence(location: &Location, zone: &str, now: chrono::NaiveDateTime) -> Option<String> {
+    let policy = location.rate_limit_policy.as_deref()?;
+    let until = location.rate_limited_until?;
+    let at = show_time(until, zone);
+    Some(if until > now {
+        format!(
+            "AccuLynx's {policy} rate limit was reached: this location's leads wait in the queue until {} ({}), then are sent.",
+            at.local, at.utc
+        )
+    } else {
+        format!(
+            "AccuLynx's {policy} rate limit was last reached; sending resumed at {} ({}).",
+            at.local, at.utc
+        )
     })
 }
 

@@ -112,6 +112,10 @@ pub struct LocationPage {
     pub graces: &'static [Grace],
     /// The AccuLynx key's state.
     pub key: KeyView,
+    /// Which AccuLynx API its leads go to.
+    pub api: crate::tenants::model::AccuLynxApi,
+    /// AccuLynx's rate-limit window its leads wait for, or the last one hit, in a sentence.
+    pub rate_limit: Option<String>,
     /// What went wrong.
     pub error: Option<String>,
 }
