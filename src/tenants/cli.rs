@@ -1,4 +1,4 @@
-//! `leadrelay company add` and `leadrelay location add | list | rotate-url` (SPEC §2). Each
+//! `leadrelay company add` and `leadrelay location add | list | rotate-url | set-api` (SPEC §2). Each
 //! returns what the command prints on standard output; `main` prints it.
 
 use anyhow::{Context, bail};
@@ -191,7 +191,7 @@ pub fn list_locations(
             company.name, company.slug
         ));
     }
-    let rows: Vec<[String; 4]> = locations
+    let rows: Vec<[String; 5]> = locations
         .iter()
         .map(|location| {
             let status = location.status();
@@ -204,11 +204,12 @@ pub fn list_locations(
                 location.id.clone(),
                 location.name.clone(),
                 status.as_str().to_string(),
+                location.api().as_str().to_string(),
                 url,
             ]
         })
         .collect();
-    Ok(table(["ID", "NAME", "STATUS", "WEBHOOK URL"], &rows))
+    Ok(table(["ID", "NAME", "STATUS", "API", "WEBHOOK URL"], &rows))
 }
 
 /// Columns padded to their widest cell, two spaces apart; the last column is not padded.

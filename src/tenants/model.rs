@@ -379,6 +379,10 @@ mod tests {
             created_at: at,
             updated_at: at,
             deleted_at: None,
+            acculynx_api: "v1".into(),
+            v2_defaults: "{}".into(),
+            rate_limit_policy: None,
+            rate_limited_until: None,
         }
     }
 

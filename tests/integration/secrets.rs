@@ -91,6 +91,7 @@ async fn a_key_copied_to_another_location_does_not_decrypt_and_test_key_says_so(
         &leadrelay::audit::Actor::command_line(),
         &world.a.id,
         "alpha South",
+        leadrelay::tenants::model::AccuLynxApi::V1,
     )
     .unwrap();
     let source = location_row(&app, &world.a.location_id);

@@ -67,6 +67,7 @@ async fn three_locations_share_thirty_requests_per_second() {
             &Actor::command_line(),
             &rig.company.id,
             &format!("Extra {n}"),
+            leadrelay::tenants::model::AccuLynxApi::V1,
         )
         .unwrap();
         set_key(&rig.app, &location.id, key);

@@ -92,6 +92,7 @@ pub fn seed_company(app: &TestApp, slug: &str) -> SeededCompany {
         &Actor::command_line(),
         &company.id,
         &format!("{slug} North"),
+        leadrelay::tenants::model::AccuLynxApi::V1,
     )
     .unwrap();
     drop(conn);
@@ -296,6 +297,7 @@ pub fn add_location(app: &TestApp, company_id: &str, name: &str) -> String {
         &leadrelay::audit::Actor::command_line(),
         company_id,
         name,
+        leadrelay::tenants::model::AccuLynxApi::V1,
     )
     .unwrap()
     .id
