@@ -125,7 +125,8 @@ pub fn classify_v2(
         200..=299 => Verdict::Delivered,
         401 | 403 => classify_response(status, None, body),
         429 => {
-            let wait = retry_after_delay_within(retry_after.or(reset), SystemTime::now(), V2_LONGEST_WAIT);
+            let wait =
+                retry_after_delay_within(retry_after.or(reset), SystemTime::now(), V2_LONGEST_WAIT);
             let window = match policy.map(str::trim).filter(|p| !p.is_empty()) {
                 Some(policy) => format!("AccuLynx's {policy} rate limit was reached"),
                 None => "AccuLynx asked us to slow down".to_string(),

@@ -97,9 +97,14 @@ pub fn seed_location(
         &crate::domain::scope::CompanyScope::All,
         &slug,
     )?;
-    let location =
-        crate::tenants::locations::add_location(conn, &actor, &company.id, "Benchmark location", crate::tenants::model::AccuLynxApi::V1)
-            .map_err(|err| anyhow::anyhow!("{err}"))?;
+    let location = crate::tenants::locations::add_location(
+        conn,
+        &actor,
+        &company.id,
+        "Benchmark location",
+        crate::tenants::model::AccuLynxApi::V1,
+    )
+    .map_err(|err| anyhow::anyhow!("{err}"))?;
     let sealed = SecretBox::new(master_key).seal(key.as_bytes(), location.id.as_bytes());
     diesel::update(locations::table.find(&location.id))
         .set((

@@ -88,7 +88,12 @@ pub fn replay(
         }
         let now = crate::db::now();
         requeue_or_refuse(conn, &lead, now, None)?;
-        crate::leads::v2_progress::on_resend(conn, &lead.id, status == LeadStatus::Delivered, false)?;
+        crate::leads::v2_progress::on_resend(
+            conn,
+            &lead.id,
+            status == LeadStatus::Delivered,
+            false,
+        )?;
         let detail = serde_json::json!({ "previous_status": status.as_str() }).to_string();
         record_event(
             conn,
@@ -139,7 +144,12 @@ pub fn edit_and_resend(
             .unwrap_or(Value::Null);
         let now = crate::db::now();
         requeue_or_refuse(conn, &lead, now, Some(&new_mapped))?;
-        crate::leads::v2_progress::on_resend(conn, &lead.id, status == LeadStatus::Delivered, true)?;
+        crate::leads::v2_progress::on_resend(
+            conn,
+            &lead.id,
+            status == LeadStatus::Delivered,
+            true,
+        )?;
         let detail = lead
             .mapped_body
             .clone()

@@ -100,7 +100,12 @@ pub fn extend_lease(
 /// next delivery creates a new job; the contact is kept unless its fields were `edited`); a
 /// lead not delivered keeps what it obtained, so no second job appears, except that an edit
 /// forgets a contact no job was made for (the person's details may have changed).
-pub fn on_resend(conn: &mut DbConn, lead_id: &str, was_delivered: bool, edited: bool) -> QueryResult<()> {
+pub fn on_resend(
+    conn: &mut DbConn,
+    lead_id: &str,
+    was_delivered: bool,
+    edited: bool,
+) -> QueryResult<()> {
     let Some(mut progress) = find(conn, lead_id)? else {
         return Ok(());
     };

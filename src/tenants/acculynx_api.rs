@@ -40,11 +40,7 @@ pub fn change_api(
         Some(&location.company_id),
         Action::ApiChanged,
         &location.name,
-        &format!(
-            "{} → {}",
-            location.api().as_str(),
-            api.as_str()
-        ),
+        &format!("{} → {}", location.api().as_str(), api.as_str()),
     )?;
     Ok(true)
 }
@@ -66,15 +62,12 @@ pub async fn set_location_api(
     let (location, _) = scoped_location(&user, &state, id.into_inner()).await?;
     user.require_admin()?;
     let back = format!("/locations/{}", location.id);
-    let api = match AccuLynxApi::from_input(&form.api) {
-        Ok(api) => api,
-        Err(_) => {
-            return Ok(flash::redirect_with(
-                &back,
-                FlashKind::Error,
-                "Choose v1 leads or v2 contact and job.",
-            ));
-        }
+    let Ok(api) = AccuLynxApi::from_input(&form.api) else {
+        return Ok(flash::redirect_with(
+            &back,
+            FlashKind::Error,
+            "Choose v1 leads or v2 contact and job.",
+        ));
     };
     let actor = Actor::user(&user);
     let changed = with_db(&state.db, move |conn| {
@@ -139,7 +132,10 @@ pub async fn refresh_acculynx_lists(
                 lookups.users.len()
             );
             let location_id = location.id.clone();
-            with_db(&state.db, move |conn| Ok(lists::store(conn, &location_id, &lookups)?)).await?;
+            with_db(&state.db, move |conn| {
+                Ok(lists::store(conn, &location_id, &lookups)?)
+            })
+            .await?;
             Ok(flash::redirect_with(&back, FlashKind::Success, &summary))
         }
         Err(failed) => Ok(flash::redirect_with(
@@ -292,9 +288,18 @@ pub struct V2ListsView {
     pub has_key: bool,
 }
 
-fn select(field: &'static str, label: &'static str, names: Vec<String>, saved: Option<&str>) -> ListSelect {
+fn select(
+    field: &'static str,
+    label: &'static str,
+    names: Vec<String>,
+    saved: Option<&str>,
+) -> ListSelect {
     let missing = saved
-        .filter(|s| !names.iter().any(|n| crate::acculynx::v2::lookups::same_name(n, s)))
+        .filter(|s| {
+            !names
+                .iter()
+                .any(|n| crate::acculynx::v2::lookups::same_name(n, s))
+        })
         .map(str::to_string);
     ListSelect {
         field,
@@ -328,13 +333,21 @@ impl V2ListsView {
                         select(
                             "job_category",
                             "Job category",
-                            lookups.job_categories.iter().map(|w| w.name.clone()).collect(),
+                            lookups
+                                .job_categories
+                                .iter()
+                                .map(|w| w.name.clone())
+                                .collect(),
                             defaults.job_category.as_deref(),
                         ),
                         select(
                             "lead_source",
                             "Lead source",
-                            lookups.lead_sources.iter().map(|w| w.name.clone()).collect(),
+                            lookups
+                                .lead_sources
+                                .iter()
+                                .map(|w| w.name.clone())
+                                .collect(),
                             defaults.lead_source.as_deref(),
                         ),
                         select(
@@ -346,7 +359,11 @@ impl V2ListsView {
                         select(
                             "contact_type",
                             "Contact type",
-                            lookups.contact_types.iter().map(|w| w.name.clone()).collect(),
+                            lookups
+                                .contact_types
+                                .iter()
+                                .map(|w| w.name.clone())
+                                .collect(),
                             defaults.contact_type.as_deref(),
                         ),
                     ],

@@ -121,7 +121,8 @@ pub fn add_location(
     api: &str,
 ) -> anyhow::Result<String> {
     let name = check_name("location", name).map_err(anyhow::Error::msg)?;
-    let api = AccuLynxApi::from_input(api).map_err(|err| crate::config::ConfigError::new("--api", err))?;
+    let api = AccuLynxApi::from_input(api)
+        .map_err(|err| crate::config::ConfigError::new("--api", err))?;
     let key = match key {
         Some(text) if text.trim().is_empty() => {
             bail!("--acculynx-key-stdin was given but standard input held no key")
@@ -152,13 +153,16 @@ pub fn add_location(
 /// `leadrelay location set-api ID v1|v2`: switches the location's AccuLynx API (audited) and
 /// says what changed.
 pub fn set_api(conn: &mut DbConn, location_id: &str, api: &str) -> anyhow::Result<String> {
-    let api = AccuLynxApi::from_input(api).map_err(|err| crate::config::ConfigError::new("API", err))?;
-    let location = queries::find_location(conn, &CompanyScope::All, location_id.trim())
-        .map_err(|err| match err {
-            diesel::result::Error::NotFound => {
-                anyhow::anyhow!("there is no location with id {:?}", location_id.trim())
+    let api =
+        AccuLynxApi::from_input(api).map_err(|err| crate::config::ConfigError::new("API", err))?;
+    let location =
+        queries::find_location(conn, &CompanyScope::All, location_id.trim()).map_err(|err| {
+            match err {
+                diesel::result::Error::NotFound => {
+                    anyhow::anyhow!("there is no location with id {:?}", location_id.trim())
+                }
+                other => anyhow::Error::new(other).context("while reading the location"),
             }
-            other => anyhow::Error::new(other).context("while reading the location"),
         })?;
     let changed = crate::db::write_transaction(conn, |conn| {
         crate::tenants::acculynx_api::change_api(conn, &Actor::command_line(), &location, api)

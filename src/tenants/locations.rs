@@ -207,7 +207,11 @@ pub async fn show_location(
 }
 
 /// The rate-limit window AccuLynx v2 said the location's company used up, in words.
-fn rate_limit_sentence(location: &Location, zone: &str, now: chrono::NaiveDateTime) -> Option<String> {
+fn rate_limit_sentence(
+    location: &Location,
+    zone: &str,
+    now: chrono::NaiveDateTime,
+) -> Option<String> {
     let policy = location.rate_limit_policy.as_deref()?;
     let until = location.rate_limited_until?;
     let at = show_time(until, zone);

@@ -1,7 +1,7 @@
 //! Tenants: companies and their locations.
 
-pub mod cli;
 pub mod acculynx_api;
+pub mod cli;
 pub mod companies;
 pub mod key_rotation;
 pub mod keys;

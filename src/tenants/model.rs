@@ -195,9 +195,7 @@ impl AccuLynxApi {
         match text.trim().to_ascii_lowercase().as_str() {
             "v1" => Ok(Self::V1),
             "v2" => Ok(Self::V2),
-            other => Err(format!(
-                "the AccuLynx API must be v1 or v2, not {other:?}"
-            )),
+            other => Err(format!("the AccuLynx API must be v1 or v2, not {other:?}")),
         }
     }
 

@@ -9,8 +9,7 @@ use crate::db::now;
 use crate::db::schema::{companies, locations};
 use crate::domain::scope::CompanyScope;
 use crate::tenants::model::{
-    AccuLynxApi,
-    Company, KeyStatus, Location, LocationStatus, NewCompany, NewLocation,
+    AccuLynxApi, Company, KeyStatus, Location, LocationStatus, NewCompany, NewLocation,
 };
 
 /// Every company in scope, by name.

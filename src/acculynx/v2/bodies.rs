@@ -277,9 +277,10 @@ mod tests {
             serde_json::to_value(&phone).unwrap(),
             serde_json::json!({"number": "3035550100", "type": "Mobile", "primary": true})
         );
-        let refs: Vec<ExternalReference> =
-            serde_json::from_str(r#"[{"jobId":"j","companyId":"x","source":"leadrelay","projectId":"p"}]"#)
-                .unwrap();
+        let refs: Vec<ExternalReference> = serde_json::from_str(
+            r#"[{"jobId":"j","companyId":"x","source":"leadrelay","projectId":"p"}]"#,
+        )
+        .unwrap();
         assert_eq!(refs[0].job_id, "j");
     }
 }

@@ -71,11 +71,13 @@ fn phone_kind(kind: Option<PhoneType>) -> &'static str {
 /// Finds `wanted` in `list` by name; a v1 name that begins a v2 name ("New" → "New
 /// Construction") counts when nothing matches exactly.
 fn by_name<'a, T>(list: &'a [Named<T>], wanted: &str) -> Option<&'a Named<T>> {
-    list.iter().find(|e| same_name(&e.name, wanted)).or_else(|| {
-        let wanted = wanted.trim().to_lowercase();
-        list.iter()
-            .find(|e| !wanted.is_empty() && e.name.to_lowercase().starts_with(&wanted))
-    })
+    list.iter()
+        .find(|e| same_name(&e.name, wanted))
+        .or_else(|| {
+            let wanted = wanted.trim().to_lowercase();
+            list.iter()
+                .find(|e| !wanted.is_empty() && e.name.to_lowercase().starts_with(&wanted))
+        })
 }
 
 /// Picks the id for a lead's value, else the location's default; says what was not found.
@@ -210,16 +212,15 @@ pub fn plan(
     let street = present(lead.street.as_ref());
     let city = present(lead.city.as_ref());
     let zip = present(lead.zip.as_ref());
-    let mailing_address = (street.is_some() || city.is_some() || zip.is_some()).then(|| {
-        ContactAddress {
+    let mailing_address =
+        (street.is_some() || city.is_some() || zip.is_some()).then(|| ContactAddress {
             street1: street.map(str::to_string),
             street2: present(lead.street2.as_ref()).map(str::to_string),
             city: city.map(str::to_string),
             zip_code: zip.map(str::to_string),
             state: state.map(|s| IdRef { id: s.id }),
             country: country.map(|c| IdRef { id: c.id }),
-        }
-    });
+        });
     let country_code = country
         .map(|c| c.abbreviation.clone())
         .filter(|a| !a.is_empty())
@@ -281,7 +282,9 @@ pub fn plan(
     let job_category = pick(
         &lookups.job_categories,
         "job category",
-        lead.job_category.as_ref().map(|c| c.as_str()),
+        lead.job_category
+            .as_ref()
+            .map(crate::acculynx::JobCategory::as_str),
         defaults.job_category.as_deref(),
         &mut warnings,
         &mut unmapped,
@@ -289,7 +292,9 @@ pub fn plan(
     let work_type = pick(
         &lookups.work_types,
         "work type",
-        lead.work_type.as_ref().map(|w| w.as_str()),
+        lead.work_type
+            .as_ref()
+            .map(crate::acculynx::WorkType::as_str),
         defaults.work_type.as_deref(),
         &mut warnings,
         &mut unmapped,
@@ -376,7 +381,10 @@ pub fn plan(
         job: JobPost {
             contact: IdRef { id: String::new() },
             location_address,
-            priority: lead.priority.as_ref().map(|p| p.as_str()),
+            priority: lead
+                .priority
+                .as_ref()
+                .map(crate::acculynx::Priority::as_str),
             job_category: job_category.map(|id| IdRef { id }),
             work_type: work_type.map(|id| IdRef { id }),
             lead_source: lead_source.map(|id| IdRef { id }),

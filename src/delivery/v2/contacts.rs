@@ -30,11 +30,7 @@ impl Saga<'_> {
             );
             let remembered = tokio::task::spawn_blocking(move || {
                 let mut conn = pool.get()?;
-                Ok::<_, anyhow::Error>(queries::contact_for_email(
-                    &mut conn,
-                    &location_id,
-                    &email,
-                )?)
+                Ok::<_, anyhow::Error>(queries::contact_for_email(&mut conn, &location_id, &email)?)
             })
             .await
             .map_err(|err| End::Db(err.into()))?
@@ -46,7 +42,8 @@ impl Saga<'_> {
             }
         }
         if let Some(id) = self.search_contact(plan).await? {
-            self.contact_how = "found by searching AccuLynx for the name and matching the email or phone";
+            self.contact_how =
+                "found by searching AccuLynx for the name and matching the email or phone";
             self.progress.contact_id = Some(id.clone());
             self.remember_email(plan, &id);
             return Ok(id);
@@ -54,7 +51,13 @@ impl Saga<'_> {
         let body = serde_json::to_string(&plan.contact).unwrap_or_default();
         let call = self
             .caller
-            .step(Method::POST, paths::CONTACTS, Some(body), "the contact", true)
+            .step(
+                Method::POST,
+                paths::CONTACTS,
+                Some(body),
+                "the contact",
+                true,
+            )
             .await?;
         if !call.ok() {
             return Err(self.stop(&call));
@@ -159,7 +162,11 @@ impl Saga<'_> {
                 self.caller.say(format!(
                     "Contact {} has the lead's {}: it is used.",
                     candidate.id,
-                    if plan.email.is_some() { "email" } else { "phone" }
+                    if plan.email.is_some() {
+                        "email"
+                    } else {
+                        "phone"
+                    }
                 ));
                 return Ok(Some(candidate.id.clone()));
             }
@@ -169,11 +176,19 @@ impl Saga<'_> {
 }
 
 /// A 2xx whose body lacks what the step needs: retried like a server fault.
-pub(super) fn unreadable(saga: &mut Saga<'_>, call: &crate::delivery::v2::steps::Call, what: &str) -> End {
-    let mut attempt = call.wire.clone().into_attempt(crate::acculynx::classify::Verdict::Transient(
-        format!("AccuLynx's answer did not hold {what}."),
-    ));
+pub(super) fn unreadable(
+    saga: &mut Saga<'_>,
+    call: &crate::delivery::v2::steps::Call,
+    what: &str,
+) -> End {
+    let mut attempt =
+        call.wire
+            .clone()
+            .into_attempt(crate::acculynx::classify::Verdict::Transient(format!(
+                "AccuLynx's answer did not hold {what}."
+            )));
     attempt.http_status = call.wire.http_status;
-    saga.caller.say(format!("AccuLynx's answer did not hold {what}."));
+    saga.caller
+        .say(format!("AccuLynx's answer did not hold {what}."));
     End::Answer(attempt)
 }

@@ -36,12 +36,20 @@ impl Saga<'_> {
         );
         let call = self
             .caller
-            .step(Method::GET, &path, None, "this lead's external reference", false)
+            .step(
+                Method::GET,
+                &path,
+                None,
+                "this lead's external reference",
+                false,
+            )
             .await?;
         // "Not found" may be 200 [] or 404; a 400 (jobId enforced) leaves our own record as
         // the check (reference §6 step 1).
         if matches!(call.wire.http_status, Some(404 | 400)) {
-            self.caller.rows.last_mut().map(|row| row.outcome = AttemptOutcome::Step);
+            if let Some(row) = self.caller.rows.last_mut() {
+                row.outcome = AttemptOutcome::Step;
+            }
             self.caller
                 .say("No AccuLynx job carries this lead's reference yet.".to_string());
             return Ok(());
@@ -53,7 +61,9 @@ impl Saga<'_> {
             .json::<Vec<ExternalReference>>()
             .unwrap_or_default()
             .into_iter()
-            .find(|r| r.project_id.eq_ignore_ascii_case(&project) && r.source.eq_ignore_ascii_case(SOURCE));
+            .find(|r| {
+                r.project_id.eq_ignore_ascii_case(&project) && r.source.eq_ignore_ascii_case(SOURCE)
+            });
         match found {
             Some(reference) => {
                 self.caller.say(format!(
@@ -74,7 +84,10 @@ impl Saga<'_> {
     /// After an interrupted `POST /jobs`: the contact's job with no leadrelay reference is the
     /// one that request created (unassigned jobs are visible only through the contact).
     pub(super) async fn adopt_orphan_job(&mut self, contact: &str) -> Result<(), End> {
-        let path = format!("{}?pageSize=50&recordStartIndex=0", paths::contact_jobs(contact));
+        let path = format!(
+            "{}?pageSize=50&recordStartIndex=0",
+            paths::contact_jobs(contact)
+        );
         let call = self
             .caller
             .step(Method::GET, &path, None, "the contact's jobs", false)
@@ -94,7 +107,13 @@ impl Saga<'_> {
             );
             let call = self
                 .caller
-                .step(Method::GET, &path, None, "a job's external references", false)
+                .step(
+                    Method::GET,
+                    &path,
+                    None,
+                    "a job's external references",
+                    false,
+                )
                 .await?;
             let references = match call.wire.http_status {
                 Some(404) => Vec::new(),
@@ -104,7 +123,10 @@ impl Saga<'_> {
             if let Some(row) = self.caller.rows.last_mut() {
                 row.outcome = AttemptOutcome::Step;
             }
-            if references.iter().all(|r| !r.source.eq_ignore_ascii_case(SOURCE)) {
+            if references
+                .iter()
+                .all(|r| !r.source.eq_ignore_ascii_case(SOURCE))
+            {
                 self.caller.say(format!(
                     "Job {} on the contact has no leadrelay reference: it is the job the interrupted delivery created, and it is used instead of a second one.",
                     job.id
@@ -144,13 +166,19 @@ impl Saga<'_> {
             return Err(End::Answer(attempt));
         }
         if !call.ok() {
+            if matches!(call.wire.http_status, Some(400..=499)) && call.wire.error.is_none() {
+                // A refusal is an answer: no job was made, none needs looking for later.
+                self.progress.job_requested_at = None;
+            }
             return Err(self.stop(&call));
         }
         let Some(created) = call.json::<Created>() else {
             return Err(unreadable(self, &call, "the new job's id"));
         };
-        self.caller
-            .say(format!("Created AccuLynx job {} for contact {contact}.", created.id));
+        self.caller.say(format!(
+            "Created AccuLynx job {} for contact {contact}.",
+            created.id
+        ));
         self.progress.job_id = Some(created.id);
         Ok(())
     }
@@ -191,7 +219,12 @@ impl Saga<'_> {
         {
             let body = serde_json::to_string(appointment).unwrap_or_default();
             self.progress.appointment_done = self
-                .optional(Method::PUT, &paths::appointment(&job_id), body, "the initial appointment")
+                .optional(
+                    Method::PUT,
+                    &paths::appointment(&job_id),
+                    body,
+                    "the initial appointment",
+                )
                 .await?;
         }
         if let Some(user) = &plan.sales_owner
@@ -199,7 +232,12 @@ impl Saga<'_> {
         {
             let body = serde_json::to_string(&IdRef { id: user.clone() }).unwrap_or_default();
             self.progress.sales_owner_done = self
-                .optional(Method::POST, &paths::sales_owner(&job_id), body, "the sales owner")
+                .optional(
+                    Method::POST,
+                    &paths::sales_owner(&job_id),
+                    body,
+                    "the sales owner",
+                )
                 .await?;
         }
         if let Some(message) = &plan.message
@@ -210,13 +248,24 @@ impl Saga<'_> {
             })
             .unwrap_or_default();
             self.progress.message_done = self
-                .optional(Method::POST, &paths::messages(&job_id), body, "the job message")
+                .optional(
+                    Method::POST,
+                    &paths::messages(&job_id),
+                    body,
+                    "the job message",
+                )
                 .await?;
         }
         Ok(())
     }
 
-    async fn optional(&mut self, method: Method, path: &str, body: String, what: &str) -> Result<bool, End> {
+    async fn optional(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: String,
+        what: &str,
+    ) -> Result<bool, End> {
         for attempt in 1..=OPTIONAL_TRIES {
             let call = self
                 .caller
@@ -235,9 +284,15 @@ impl Saga<'_> {
                 row.outcome = AttemptOutcome::Warning;
                 let reason = row.summary.clone();
                 row.summary = if last {
-                    format!("{} was not set: {reason} The job was created all the same.", capitalise(what))
+                    format!(
+                        "{} was not set: {reason} The job was created all the same.",
+                        capitalise(what)
+                    )
                 } else {
-                    format!("{} was not set yet: {reason} Trying again.", capitalise(what))
+                    format!(
+                        "{} was not set yet: {reason} Trying again.",
+                        capitalise(what)
+                    )
                 };
             }
             if last {

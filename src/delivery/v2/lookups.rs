@@ -41,7 +41,9 @@ impl LookupFailed {
             | Verdict::KeyRejected(reason)
             | Verdict::RateLimited(_, reason)
             | Verdict::Transient(reason) => reason.clone(),
-            Verdict::Delivered => format!("AccuLynx's answer to {} could not be read.", self.request),
+            Verdict::Delivered => {
+                format!("AccuLynx's answer to {} could not be read.", self.request)
+            }
         }
     }
 }
@@ -200,8 +202,14 @@ pub async fn fetch(client: &AccuLynxClient, key: &AccuLynxKey) -> Result<Lookups
         false,
     )
     .await?;
-    let sources: Vec<SourceItem> =
-        all_pages(client, key, &format!("{SETTINGS}/leads/lead-sources"), 25, false).await?;
+    let sources: Vec<SourceItem> = all_pages(
+        client,
+        key,
+        &format!("{SETTINGS}/leads/lead-sources"),
+        25,
+        false,
+    )
+    .await?;
     let countries: Vec<PlaceItem> = all_pages(
         client,
         key,
@@ -216,7 +224,10 @@ pub async fn fetch(client: &AccuLynxClient, key: &AccuLynxKey) -> Result<Lookups
         let found: Vec<PlaceItem> = all_pages(
             client,
             key,
-            &format!("{SETTINGS}/location-settings/countries/{}/states", country.id),
+            &format!(
+                "{SETTINGS}/location-settings/countries/{}/states",
+                country.id
+            ),
             100,
             false,
         )
@@ -248,11 +259,17 @@ pub async fn fetch(client: &AccuLynxClient, key: &AccuLynxKey) -> Result<Lookups
             .collect(),
         job_categories: job_categories
             .into_iter()
-            .map(|c| Named { id: c.id, name: c.name })
+            .map(|c| Named {
+                id: c.id,
+                name: c.name,
+            })
             .collect(),
         work_types: work_types
             .into_iter()
-            .map(|w| Named { id: w.id, name: w.name })
+            .map(|w| Named {
+                id: w.id,
+                name: w.name,
+            })
             .collect(),
         trade_types: trade_types
             .into_iter()
@@ -275,7 +292,10 @@ pub async fn fetch(client: &AccuLynxClient, key: &AccuLynxKey) -> Result<Lookups
                 User {
                     id: u.id,
                     email: u.email.unwrap_or_default(),
-                    display_name: u.display_name.filter(|d| !d.trim().is_empty()).unwrap_or(named),
+                    display_name: u
+                        .display_name
+                        .filter(|d| !d.trim().is_empty())
+                        .unwrap_or(named),
                 }
             })
             .collect(),
@@ -283,10 +303,17 @@ pub async fn fetch(client: &AccuLynxClient, key: &AccuLynxKey) -> Result<Lookups
 }
 
 /// The cached lists of a location and when they were fetched (`None`: never, or unreadable).
-pub fn cached(conn: &mut DbConn, location_id: &str) -> diesel::QueryResult<Option<(Lookups, NaiveDateTime)>> {
-    Ok(queries::cached_lookups(conn, location_id)?.and_then(|(items, at)| {
-        serde_json::from_str::<Lookups>(&items).ok().map(|lookups| (lookups, at))
-    }))
+pub fn cached(
+    conn: &mut DbConn,
+    location_id: &str,
+) -> diesel::QueryResult<Option<(Lookups, NaiveDateTime)>> {
+    Ok(
+        queries::cached_lookups(conn, location_id)?.and_then(|(items, at)| {
+            serde_json::from_str::<Lookups>(&items)
+                .ok()
+                .map(|lookups| (lookups, at))
+        }),
+    )
 }
 
 /// Whether lists fetched at `at` are still used.

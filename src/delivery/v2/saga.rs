@@ -14,7 +14,7 @@ use crate::delivery::queries::{self as locations, DeliveryLocation};
 use crate::delivery::send::Attempt;
 use crate::delivery::v2::lookups::{self as lists, LookupFailed};
 use crate::delivery::v2::queries;
-use crate::delivery::v2::steps::{Caller, Call, Stopping};
+use crate::delivery::v2::steps::{Call, Caller, Stopping};
 use crate::delivery::worker::{Context, Slots, to_delta};
 use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
 use crate::leads::queue as lead_queue;
@@ -123,7 +123,10 @@ pub(in crate::delivery) async fn deliver(
 ) -> anyhow::Result<()> {
     let now = crate::db::now();
     if let Some(until) = location.rate_limited_until.filter(|until| *until > now) {
-        let window = location.rate_limit_policy.as_deref().unwrap_or("rate-limit");
+        let window = location
+            .rate_limit_policy
+            .as_deref()
+            .unwrap_or("rate-limit");
         let update = LeadUpdate {
             status: LeadStatus::Retrying,
             retry_step: lead.retry_step,
@@ -136,12 +139,37 @@ pub(in crate::delivery) async fn deliver(
             counts_attempt: false,
         };
         let _recording = slots.into_recording().await;
-        return record(ctx, lead, &location, None, Vec::new(), update, AttemptOutcome::RateLimited, None).await;
+        return record(
+            ctx,
+            lead,
+            &location,
+            None,
+            Vec::new(),
+            update,
+            AttemptOutcome::RateLimited,
+            None,
+        )
+        .await;
     }
     let Ok(v1) = serde_json::from_str::<AccuLynxLead>(&body) else {
-        let update = failed(lead, "The lead's stored AccuLynx fields cannot be read.".into(), false, None);
+        let update = failed(
+            lead,
+            "The lead's stored AccuLynx fields cannot be read.".into(),
+            false,
+            None,
+        );
         let _recording = slots.into_recording().await;
-        return record(ctx, lead, &location, None, Vec::new(), update, AttemptOutcome::Failed, None).await;
+        return record(
+            ctx,
+            lead,
+            &location,
+            None,
+            Vec::new(),
+            update,
+            AttemptOutcome::Failed,
+            None,
+        )
+        .await;
     };
     let pool = ctx.deps.pool.clone();
     let (lead_id, location_id) = (lead.id.clone(), location.id.clone());
@@ -186,21 +214,25 @@ pub(in crate::delivery) async fn deliver(
         Ok(plan) => {
             let job = progress.job_id.clone().unwrap_or_default();
             let mut summary = match &progress.contact_id {
-                Some(contact) => format!(
-                    "Delivered: AccuLynx job {job} for contact {contact} ({contact_how})."
-                ),
+                Some(contact) => {
+                    format!("Delivered: AccuLynx job {job} for contact {contact} ({contact_how}).")
+                }
                 None => format!("Delivered: AccuLynx job {job} carries this lead's reference."),
             };
             if !plan.warnings.is_empty() {
                 summary.push_str(" Not carried across: ");
                 summary.push_str(&plan.warnings.join(" "));
             }
-            let index = delivered_row.filter(|i| *i < rows.len()).or(rows.len().checked_sub(1));
+            let index = delivered_row
+                .filter(|i| *i < rows.len())
+                .or(rows.len().checked_sub(1));
             if let Some(row) = index.and_then(|i| rows.get_mut(i)) {
                 row.outcome = AttemptOutcome::Delivered;
                 row.summary = summary;
             }
-            let http = index.and_then(|i| rows.get(i)).and_then(|row| row.http_status);
+            let http = index
+                .and_then(|i| rows.get(i))
+                .and_then(|row| row.http_status);
             let update = LeadUpdate {
                 status: LeadStatus::Delivered,
                 retry_step: lead.retry_step,
@@ -229,10 +261,14 @@ pub(in crate::delivery) async fn deliver(
                         ctx.deps.limits.pause(&key_id, Instant::now() + *wait);
                         None
                     } else {
-                        let policy = serde_json::from_str::<serde_json::Value>(&attempt.response_headers)
-                            .ok()
-                            .and_then(|h| h.get("ratelimit-policy").and_then(|p| p.as_str().map(str::to_string)))
-                            .unwrap_or_else(|| "rate-limit".to_string());
+                        let policy =
+                            serde_json::from_str::<serde_json::Value>(&attempt.response_headers)
+                                .ok()
+                                .and_then(|h| {
+                                    h.get("ratelimit-policy")
+                                        .and_then(|p| p.as_str().map(str::to_string))
+                                })
+                                .unwrap_or_else(|| "rate-limit".to_string());
                         Some((policy, crate::db::now() + to_delta(*wait)))
                     }
                 }
@@ -273,7 +309,8 @@ pub(in crate::delivery) async fn deliver(
             return Ok(());
         }
         Err(End::Stopping) => {
-            let (lead_id, owner, location_id) = (lead.id.clone(), ctx.owner.clone(), location.id.clone());
+            let (lead_id, owner, location_id) =
+                (lead.id.clone(), ctx.owner.clone(), location.id.clone());
             ctx.deps
                 .writer
                 .run_repeatable(move |conn| {
@@ -429,7 +466,8 @@ async fn record_full(
     rejected: Option<String>,
     extra: Extra,
 ) -> anyhow::Result<()> {
-    let (lead_id, company_id, owner) = (lead.id.clone(), lead.company_id.clone(), ctx.owner.clone());
+    let (lead_id, company_id, owner) =
+        (lead.id.clone(), lead.company_id.clone(), ctx.owner.clone());
     let (location_id, location_name) = (location.id.clone(), location.name.clone());
     let ours = ctx
         .deps
@@ -439,7 +477,12 @@ async fn record_full(
             if let Some(progress) = &extra.progress {
                 v2_progress::save(conn, progress)?;
             }
-            remember_or_forget(conn, &location_id, extra.remember.as_ref(), extra.forget.as_deref())?;
+            remember_or_forget(
+                conn,
+                &location_id,
+                extra.remember.as_ref(),
+                extra.forget.as_deref(),
+            )?;
             if let Some((policy, until)) = &extra.rate_limit {
                 queries::record_rate_limit(conn, &location_id, policy, *until)?;
             }

@@ -157,7 +157,12 @@ fn local_appointments_are_read_in_the_company_zone_and_sent_in_utc() {
         appointment_minutes: Some(90),
         ..V2Defaults::default()
     };
-    let plan = plan(&lead, &lookups(), &defaults, Some(chrono_tz::America::Denver));
+    let plan = plan(
+        &lead,
+        &lookups(),
+        &defaults,
+        Some(chrono_tz::America::Denver),
+    );
     let appointment = plan.appointment.unwrap();
     assert_eq!(appointment.start_date, "2026-12-10T16:00:00Z");
     assert_eq!(appointment.end_date, "2026-12-10T17:30:00Z");
