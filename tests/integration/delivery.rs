@@ -4,4 +4,7 @@
 mod outcomes;
 mod processes;
 mod rates;
+pub mod v2;
+mod v2_browser;
+mod v2_processes;
 mod wakeups;

@@ -256,3 +256,111 @@ async fn location_commands_fail_with_one_line_and_a_non_zero_exit() {
         "nothing was changed"
     );
 }
+
+#[tokio::test]
+async fn new_locations_deliver_through_v2_and_set_api_switches_one_with_an_audit_entry() {
+    use leadrelay::db::schema::locations;
+    let app = spawn_app().await;
+    let world = seed_world(&app);
+    let api_of = |id: &str| -> String {
+        locations::table
+            .find(id)
+            .select(locations::acculynx_api)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let added = run_cli(
+        &app,
+        &[
+            "location",
+            "add",
+            "--company",
+            "alpha",
+            "--name",
+            "alpha West",
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(added.code, 0, "{added:?}");
+    let west = added
+        .stdout
+        .trim()
+        .split('/')
+        .rev()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert_eq!(api_of(&west), "v2", "new locations default to v2");
+    let v1 = run_cli(
+        &app,
+        &[
+            "location",
+            "add",
+            "--company",
+            "alpha",
+            "--name",
+            "alpha East",
+            "--api",
+            "V1",
+        ],
+        None,
+    )
+    .await;
+    let east = v1
+        .stdout
+        .trim()
+        .split('/')
+        .rev()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert_eq!(api_of(&east), "v1");
+    assert_eq!(
+        api_of(&world.a.location_id),
+        "v1",
+        "existing locations keep v1"
+    );
+
+    let bad = run_cli(&app, &["location", "set-api", &west, "v3"], None).await;
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(bad.stderr.contains("v1 or v2"), "{bad:?}");
+    let unknown = run_cli(&app, &["location", "set-api", "no-such-id", "v1"], None).await;
+    assert_ne!(unknown.code, 0);
+    assert!(
+        unknown.stderr.contains("no location with id"),
+        "{unknown:?}"
+    );
+
+    let switched = run_cli(&app, &["location", "set-api", &west, "v1"], None).await;
+    assert_eq!(switched.code, 0, "{switched:?}");
+    assert!(
+        switched.stdout.contains("now go to AccuLynx v1"),
+        "{switched:?}"
+    );
+    assert_eq!(api_of(&west), "v1");
+    let again = run_cli(&app, &["location", "set-api", &west, "v1"], None).await;
+    assert!(again.stdout.contains("already on AccuLynx v1"), "{again:?}");
+    let audited: Vec<(String, String)> = audit_events::table
+        .filter(audit_events::action.eq("location.api_changed"))
+        .select((audit_events::target, audit_events::detail))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(audited, [("alpha West".to_string(), "v2 → v1".to_string())]);
+
+    // The portal switches it back, and the list shows it.
+    let admin = login(&app, &world.a.admin.email).await;
+    let saved = admin
+        .post(&format!("/locations/{west}/acculynx-api"), &[("api", "v2")])
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(api_of(&west), "v2");
+    let listed = run_cli(&app, &["location", "list", "--company", "alpha"], None).await;
+    let line = listed
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&west))
+        .unwrap()
+        .to_string();
+    assert!(line.contains(" v2 "), "{line}");
+}

@@ -81,6 +81,48 @@ impl Saga<'_> {
         Ok(())
     }
 
+    /// Before asking again for the reference of a job already known: it may exist.
+    pub(super) async fn find_reference_of_job(&mut self) -> Result<(), End> {
+        let job_id = self.progress.job_id.clone().unwrap_or_default();
+        let project = self.progress.project_id();
+        let path = format!(
+            "{}?source={SOURCE}&jobId={}",
+            paths::EXTERNAL_REFERENCES,
+            query_value(&job_id)
+        );
+        let call = self
+            .caller
+            .step(
+                Method::GET,
+                &path,
+                None,
+                "the job's external references",
+                false,
+            )
+            .await?;
+        let references = match call.wire.http_status {
+            Some(404) => Vec::new(),
+            _ if call.ok() => call.json::<Vec<ExternalReference>>().unwrap_or_default(),
+            _ => return Err(self.stop(&call)),
+        };
+        if let Some(row) = self.caller.rows.last_mut() {
+            row.outcome = AttemptOutcome::Step;
+        }
+        if references.iter().any(|r| {
+            r.source.eq_ignore_ascii_case(SOURCE) && r.project_id.eq_ignore_ascii_case(&project)
+        }) {
+            self.caller.say(format!(
+                "Job {job_id} already carries this lead's reference (the answer to the earlier request was lost)."
+            ));
+            self.progress.reference_done = true;
+            self.delivered_row = Some(self.caller.rows.len() - 1);
+        } else {
+            self.caller
+                .say(format!("Job {job_id} has no reference for this lead yet."));
+        }
+        Ok(())
+    }
+
     /// After an interrupted `POST /jobs`: the contact's job with no leadrelay reference is the
     /// one that request created (unassigned jobs are visible only through the contact).
     pub(super) async fn adopt_orphan_job(&mut self, contact: &str) -> Result<(), End> {

@@ -359,6 +359,9 @@ async fn run(
     let plan = plan(v1, &lookups, &saga.location.v2_defaults(), zone);
     if saga.progress.job_id.is_none() {
         saga.find_reference().await?;
+    } else if !saga.progress.reference_done {
+        // A reference asked for before may exist though its answer was lost (§6 step 5).
+        saga.find_reference_of_job().await?;
     }
     if saga.progress.job_id.is_none() {
         let contact = saga.contact(&plan).await?;
