@@ -85,29 +85,7 @@ impl Saga<'_> {
     pub(super) async fn find_reference_of_job(&mut self) -> Result<(), End> {
         let job_id = self.progress.job_id.clone().unwrap_or_default();
         let project = self.progress.project_id();
-        let path = format!(
-            "{}?source={SOURCE}&jobId={}",
-            paths::EXTERNAL_REFERENCES,
-            query_value(&job_id)
-        );
-        let call = self
-            .caller
-            .step(
-                Method::GET,
-                &path,
-                None,
-                "the job's external references",
-                false,
-            )
-            .await?;
-        let references = match call.wire.http_status {
-            Some(404) => Vec::new(),
-            _ if call.ok() => call.json::<Vec<ExternalReference>>().unwrap_or_default(),
-            _ => return Err(self.stop(&call)),
-        };
-        if let Some(row) = self.caller.rows.last_mut() {
-            row.outcome = AttemptOutcome::Step;
-        }
+        let references = self.references_of(&job_id).await?;
         if references.iter().any(|r| {
             r.source.eq_ignore_ascii_case(SOURCE) && r.project_id.eq_ignore_ascii_case(&project)
         }) {
@@ -121,6 +99,34 @@ impl Saga<'_> {
                 .say(format!("Job {job_id} has no reference for this lead yet."));
         }
         Ok(())
+    }
+
+    /// The leadrelay references of a job (none for a 404), its row kept as a step.
+    async fn references_of(&mut self, job_id: &str) -> Result<Vec<ExternalReference>, End> {
+        let path = format!(
+            "{}?source={SOURCE}&jobId={}",
+            paths::EXTERNAL_REFERENCES,
+            query_value(job_id)
+        );
+        let call = self
+            .caller
+            .step(
+                Method::GET,
+                &path,
+                None,
+                "a job's external references",
+                false,
+            )
+            .await?;
+        let references = match call.wire.http_status {
+            Some(404) => Vec::new(),
+            _ if call.ok() => call.json::<Vec<ExternalReference>>().unwrap_or_default(),
+            _ => return Err(self.stop(&call)),
+        };
+        if let Some(row) = self.caller.rows.last_mut() {
+            row.outcome = AttemptOutcome::Step;
+        }
+        Ok(references)
     }
 
     /// After an interrupted `POST /jobs`: the contact's job with no leadrelay reference is the
@@ -142,29 +148,7 @@ impl Saga<'_> {
             .map(|c| c.items)
             .unwrap_or_default();
         for job in jobs.iter().rev().take(ORPHAN_CANDIDATES) {
-            let path = format!(
-                "{}?source={SOURCE}&jobId={}",
-                paths::EXTERNAL_REFERENCES,
-                query_value(&job.id)
-            );
-            let call = self
-                .caller
-                .step(
-                    Method::GET,
-                    &path,
-                    None,
-                    "a job's external references",
-                    false,
-                )
-                .await?;
-            let references = match call.wire.http_status {
-                Some(404) => Vec::new(),
-                _ if call.ok() => call.json::<Vec<ExternalReference>>().unwrap_or_default(),
-                _ => return Err(self.stop(&call)),
-            };
-            if let Some(row) = self.caller.rows.last_mut() {
-                row.outcome = AttemptOutcome::Step;
-            }
+            let references = self.references_of(&job.id).await?;
             if references
                 .iter()
                 .all(|r| !r.source.eq_ignore_ascii_case(SOURCE))

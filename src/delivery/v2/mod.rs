@@ -26,6 +26,7 @@ mod contacts;
 mod jobs;
 pub mod lookups;
 pub mod queries;
+mod record;
 mod saga;
 mod steps;
 

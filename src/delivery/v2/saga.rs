@@ -7,16 +7,16 @@ use std::time::{Duration, Instant};
 use crate::acculynx::AccuLynxLead;
 use crate::acculynx::classify::Verdict;
 use crate::acculynx::v2::{Lookups, V2Plan, plan};
-use crate::audit::{self, Action, Actor};
+
 use crate::crypto::secret_box::AccuLynxKey;
 use crate::delivery::outcome::{decide, failed};
-use crate::delivery::queries::{self as locations, DeliveryLocation};
+use crate::delivery::queries::DeliveryLocation;
 use crate::delivery::send::Attempt;
 use crate::delivery::v2::lookups::{self as lists, LookupFailed};
-use crate::delivery::v2::queries;
+use crate::delivery::v2::record::{Extra, record_full, record_without_request, remember_or_forget};
 use crate::delivery::v2::steps::{Call, Caller, Stopping};
 use crate::delivery::worker::{Context, Slots, to_delta};
-use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
+use crate::leads::model::{ClaimedLead, LeadUpdate};
 use crate::leads::queue as lead_queue;
 use crate::leads::status::{AttemptOutcome, LeadStatus};
 use crate::leads::v2_progress::{self, V2Progress};
@@ -97,21 +97,6 @@ impl Saga<'_> {
     }
 }
 
-fn remember_or_forget(
-    conn: &mut crate::db::DbConn,
-    location_id: &str,
-    remember: Option<&(String, String)>,
-    forget: Option<&str>,
-) -> diesel::QueryResult<()> {
-    if let Some(email) = forget {
-        queries::forget_contact(conn, location_id, email)?;
-    }
-    if let Some((email, contact_id)) = remember {
-        queries::remember_contact(conn, location_id, email, contact_id)?;
-    }
-    Ok(())
-}
-
 /// Delivers one claimed lead of a v2 location through the saga and records the outcome.
 pub(in crate::delivery) async fn deliver(
     ctx: &Context,
@@ -139,17 +124,8 @@ pub(in crate::delivery) async fn deliver(
             counts_attempt: false,
         };
         let _recording = slots.into_recording().await;
-        return record(
-            ctx,
-            lead,
-            &location,
-            None,
-            Vec::new(),
-            update,
-            AttemptOutcome::RateLimited,
-            None,
-        )
-        .await;
+        return record_without_request(ctx, lead, &location, update, AttemptOutcome::RateLimited)
+            .await;
     }
     let Ok(v1) = serde_json::from_str::<AccuLynxLead>(&body) else {
         let update = failed(
@@ -159,17 +135,7 @@ pub(in crate::delivery) async fn deliver(
             None,
         );
         let _recording = slots.into_recording().await;
-        return record(
-            ctx,
-            lead,
-            &location,
-            None,
-            Vec::new(),
-            update,
-            AttemptOutcome::Failed,
-            None,
-        )
-        .await;
+        return record_without_request(ctx, lead, &location, update, AttemptOutcome::Failed).await;
     };
     let pool = ctx.deps.pool.clone();
     let (lead_id, location_id) = (lead.id.clone(), location.id.clone());
@@ -415,100 +381,4 @@ async fn fetch_lookups(saga: &mut Saga<'_>) -> Result<Lookups, End> {
             Err(saga.stop(&call))
         }
     }
-}
-
-/// What a v2 result writes besides the lead's row.
-pub(super) struct Extra {
-    progress: Option<V2Progress>,
-    remember: Option<(String, String)>,
-    forget: Option<String>,
-    rate_limit: Option<(String, chrono::NaiveDateTime)>,
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn record(
-    ctx: &Context,
-    lead: &ClaimedLead,
-    location: &DeliveryLocation,
-    last: Option<NewAttempt>,
-    rows: Vec<NewAttempt>,
-    update: LeadUpdate,
-    outcome: AttemptOutcome,
-    rejected: Option<String>,
-) -> anyhow::Result<()> {
-    record_full(
-        ctx,
-        lead,
-        location,
-        last,
-        rows,
-        update,
-        outcome,
-        rejected,
-        Extra {
-            progress: None,
-            remember: None,
-            forget: None,
-            rate_limit: None,
-        },
-    )
-    .await
-}
-
-/// Records the result in one transaction: the rows, the progress, the lead's state (its lease
-/// released), a refused key and a used-up rate-limit window.
-#[allow(clippy::too_many_arguments)]
-async fn record_full(
-    ctx: &Context,
-    lead: &ClaimedLead,
-    location: &DeliveryLocation,
-    last: Option<NewAttempt>,
-    rows: Vec<NewAttempt>,
-    update: LeadUpdate,
-    outcome: AttemptOutcome,
-    rejected: Option<String>,
-    extra: Extra,
-) -> anyhow::Result<()> {
-    let (lead_id, company_id, owner) =
-        (lead.id.clone(), lead.company_id.clone(), ctx.owner.clone());
-    let (location_id, location_name) = (location.id.clone(), location.name.clone());
-    let ours = ctx
-        .deps
-        .writer
-        .run_repeatable(move |conn| {
-            lead_queue::insert_attempts(conn, &rows)?;
-            if let Some(progress) = &extra.progress {
-                v2_progress::save(conn, progress)?;
-            }
-            remember_or_forget(
-                conn,
-                &location_id,
-                extra.remember.as_ref(),
-                extra.forget.as_deref(),
-            )?;
-            if let Some((policy, until)) = &extra.rate_limit {
-                queries::record_rate_limit(conn, &location_id, policy, *until)?;
-            }
-            let ours = lead_queue::record(conn, &lead_id, &owner, last.clone(), &update)?;
-            if let Some(message) = &rejected
-                && locations::flag_rejected_key(conn, &location_id, message)?
-            {
-                audit::record(
-                    conn,
-                    &Actor::system(),
-                    Some(&company_id),
-                    Action::KeyRejected,
-                    &location_name,
-                    message,
-                )?;
-            }
-            Ok(ours)
-        })
-        .await?;
-    if ours {
-        ctx.deps.metrics.delivery_recorded(outcome);
-    } else {
-        tracing::warn!(lead_id = %lead.id, "the lease ended before the result was recorded; another worker owns the lead now");
-    }
-    Ok(())
 }
