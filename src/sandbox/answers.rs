@@ -32,6 +32,17 @@ pub(crate) enum Problem {
     Unreadable(&'static str, String),
     /// 400: the lead breaks the schema.
     Invalid(ValidationErrors),
+    /// A v2 ProblemDetails (400, 404, 413, 415, 416…) with this detail.
+    V2(u16, String),
+    /// The v2 write quota's text/plain 429.
+    V2RateLimited {
+        /// The exceeded window, e.g. `company-write:daily`.
+        policy: String,
+        /// The window's limit, when known.
+        limit: Option<u32>,
+        /// Seconds until a write fits again.
+        retry_after: u64,
+    },
 }
 
 impl Problem {
@@ -48,8 +59,70 @@ impl Problem {
             Self::PayloadTooLarge(limit) => payload_too_large(limit),
             Self::Unreadable(key, message) => unreadable_body(key, message),
             Self::Invalid(errors) => validation_problem(&errors),
+            Self::V2(status, detail) => v2_problem(status, &detail),
+            Self::V2RateLimited {
+                policy,
+                limit,
+                retry_after,
+            } => v2_too_many_requests(&policy, limit, retry_after),
         }
     }
+}
+
+/// A v2 ProblemDetails: `{type, title, status, detail, traceId}`.
+fn v2_problem(status: u16, detail: &str) -> HttpResponse {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let section = match status.as_u16() {
+        404 => "15.5.5",
+        413 => "15.5.14",
+        415 => "15.5.16",
+        416 => "15.5.17",
+        _ => "15.5.1",
+    };
+    problem(
+        status,
+        &format!("https://tools.ietf.org/html/rfc9110#section-{section}"),
+        status.canonical_reason().unwrap_or("Bad Request"),
+        Some(detail),
+    )
+}
+
+/// The v2 write quota's 429 (reference §1.3): text/plain, with `RateLimit-*` and
+/// `Retry-After`.
+fn v2_too_many_requests(policy: &str, limit: Option<u32>, retry_after: u64) -> HttpResponse {
+    let text = if policy.contains("daily") {
+        "Daily rate limit exceeded. Please try again later."
+    } else {
+        "Hourly rate limit exceeded. Please try again later."
+    };
+    let mut response = HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
+        .content_type("text/plain; charset=utf-8")
+        .body(text);
+    let seconds = retry_after.to_string();
+    let mut headers = vec![
+        (RETRY_AFTER, seconds.clone()),
+        (
+            HeaderName::from_static("ratelimit-remaining"),
+            "0".to_string(),
+        ),
+        (HeaderName::from_static("ratelimit-reset"), seconds),
+        (
+            HeaderName::from_static("ratelimit-policy"),
+            policy.to_string(),
+        ),
+    ];
+    if let Some(limit) = limit {
+        headers.push((
+            HeaderName::from_static("ratelimit-limit"),
+            limit.to_string(),
+        ));
+    }
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
 }
 
 /// 401 for a missing, unknown or deactivated key.

@@ -34,6 +34,11 @@ pub struct SandboxConfig {
     pub per_ip_per_second: u32,
     /// How long a client IP that exceeded its limit is refused (AccuLynx: about 30 s).
     pub ip_ban: Duration,
+    /// v2 writes allowed per key within any hour; `None` is unlimited (AccuLynx publishes
+    /// no number).
+    pub v2_hourly_writes: Option<u32>,
+    /// v2 writes allowed per key within any 24 hours; `None` is unlimited.
+    pub v2_daily_writes: Option<u32>,
 }
 
 impl Default for SandboxConfig {
@@ -46,6 +51,8 @@ impl Default for SandboxConfig {
             per_key_per_second: 10,
             per_ip_per_second: 30,
             ip_ban: Duration::from_secs(30),
+            v2_hourly_writes: None,
+            v2_daily_writes: None,
         }
     }
 }

@@ -1,5 +1,8 @@
 //! Faults: answers AccuLynx gives when it is unwell, programmed per key by tests
-//! ([`crate::sandbox::Sandbox::program`]) or drawn at random (`--fail-rate`).
+//! ([`crate::sandbox::Sandbox::program`], or per v2 step with
+//! [`crate::sandbox::Sandbox::program_step`]) or drawn at random (`--fail-rate`).
+//!
+//! A fault programmed for a step is used before one programmed for any request of the key.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -21,12 +24,51 @@ pub enum Fault {
     Delay(Duration),
     /// 401, as for a deactivated key.
     Unauthorized,
+    /// The v2 write quota's 429: `text/plain`, `RateLimit-Policy: policy`, `RateLimit-Remaining:
+    /// 0`, and `RateLimit-Reset` and `Retry-After` of `retry_after` seconds (`RateLimit-Limit`
+    /// too when the sandbox has a quota for that policy).
+    V2RateLimited {
+        /// E.g. `company-write:hourly` or `company-write:daily`.
+        policy: String,
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The request is carried out (the contact, job, reference… is stored), then answered with
+    /// this status and an empty body, as when AccuLynx's answer is lost after it did the work.
+    StatusAfterAction(u16),
+    /// The request is carried out and stored at once, and answered only after this delay.
+    DelayAfterAction(Duration),
+}
+
+/// The steps of the v2 lead flow that faults can be programmed for
+/// ([`crate::sandbox::Sandbox::program_step`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum V2Step {
+    /// `POST /contacts/search` and the contact reads: `GET /contacts/{id}`, its
+    /// `email-addresses`, `phone-numbers` and `jobs`.
+    SearchContacts,
+    /// `POST /contacts`.
+    CreateContact,
+    /// `POST /jobs`.
+    CreateJob,
+    /// `GET` and `POST /jobs/external-references`.
+    ExternalReference,
+    /// `PUT /jobs/{id}/initial-appointment`.
+    Appointment,
+    /// `POST /jobs/{id}/representatives/sales-owner`.
+    SalesOwner,
+    /// `POST /jobs/{id}/messages`.
+    Message,
+    /// The lookup lists (contact types, settings lists, countries, states, users) and
+    /// `GET /jobs/{id}`.
+    Lookups,
 }
 
 /// The faults waiting for each key, oldest first.
 #[derive(Default)]
 pub(crate) struct FaultBook {
     queues: Mutex<HashMap<String, VecDeque<Fault>>>,
+    steps: Mutex<HashMap<(String, V2Step), VecDeque<Fault>>>,
 }
 
 impl FaultBook {
@@ -38,6 +80,43 @@ impl FaultBook {
         if queue.is_empty() {
             queues.remove(key);
         }
+    }
+
+    /// Appends `faults` to the answers waiting for the requests of `step` of `key`.
+    pub(crate) fn program_step(
+        &self,
+        key: &str,
+        step: V2Step,
+        faults: impl IntoIterator<Item = Fault>,
+    ) {
+        let mut steps = lock(&self.steps);
+        let slot = (key.to_string(), step);
+        let queue = steps.entry(slot.clone()).or_default();
+        queue.extend(faults);
+        if queue.is_empty() {
+            steps.remove(&slot);
+        }
+    }
+
+    /// The next fault for a request of `step` of `key`: one programmed for that step first,
+    /// else one programmed for any request of the key.
+    pub(crate) fn next_for(&self, key: &str, step: Option<V2Step>) -> Option<Fault> {
+        if let Some(step) = step {
+            let mut steps = lock(&self.steps);
+            if !steps.is_empty() {
+                let slot = (key.to_string(), step);
+                if let Some(queue) = steps.get_mut(&slot) {
+                    let fault = queue.pop_front();
+                    if queue.is_empty() {
+                        steps.remove(&slot);
+                    }
+                    if fault.is_some() {
+                        return fault;
+                    }
+                }
+            }
+        }
+        self.next(key)
     }
 
     /// The next fault for `key`, if one is waiting; it is used up.
@@ -76,6 +155,29 @@ mod tests {
         assert_eq!(book.next("a"), Some(Fault::Unauthorized));
         assert_eq!(book.next("a"), Some(Fault::Delay(Duration::from_millis(5))));
         assert_eq!(book.next("a"), None);
+    }
+
+    #[test]
+    fn step_faults_come_first_and_only_for_their_step() {
+        let book = FaultBook::default();
+        book.program("a", [Fault::Status(500)]);
+        book.program_step("a", V2Step::CreateJob, [Fault::StatusAfterAction(502)]);
+        assert_eq!(book.next_for("b", Some(V2Step::CreateJob)), None);
+        assert_eq!(
+            book.next_for("a", Some(V2Step::CreateJob)),
+            Some(Fault::StatusAfterAction(502))
+        );
+        assert_eq!(
+            book.next_for("a", Some(V2Step::CreateJob)),
+            Some(Fault::Status(500))
+        );
+        book.program_step("a", V2Step::Message, [Fault::Unauthorized]);
+        assert_eq!(book.next_for("a", Some(V2Step::CreateJob)), None);
+        assert_eq!(book.next_for("a", None), None);
+        assert_eq!(
+            book.next_for("a", Some(V2Step::Message)),
+            Some(Fault::Unauthorized)
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::answers::Problem;
 use super::faults::roll_failure;
 use super::schema::validate_lead;
-use super::server::SandboxState;
+use super::server::{AfterAction, Caller, SandboxState};
 use super::store::AcceptedLead;
 
 /// Largest lead body accepted (1 MiB), as a gateway in front of AccuLynx would cap it.
@@ -34,10 +34,14 @@ pub(crate) async fn post_lead(
             drain(&req, payload).await;
             (Err(problem), Duration::ZERO)
         }
-        Ok(caller) => (
-            accept_lead(&req, payload, &state, caller.key).await,
-            caller.delay,
-        ),
+        Ok(caller) => {
+            let (delay, status) = after_action(&caller);
+            let answer = accept_lead(&req, payload, &state, caller.key).await;
+            match (answer, status) {
+                (Ok(()), Some(status)) => (Err(Problem::Status(status)), delay),
+                (answer, _) => (answer, delay),
+            }
+        }
     };
     let response = match answer {
         Ok(()) => HttpResponse::Accepted().finish(),
@@ -54,6 +58,17 @@ pub(crate) async fn post_lead(
         "sandbox answered"
     );
     response
+}
+
+/// The total delay before answering and the status to answer with instead of success, from
+/// the caller's programmed faults. The lead is kept before any delay, so a `Delay` and a
+/// `DelayAfterAction` mean the same here.
+fn after_action(caller: &Caller) -> (Duration, Option<u16>) {
+    match caller.after {
+        None => (caller.delay, None),
+        Some(AfterAction::Delay(extra)) => (caller.delay.saturating_add(extra), None),
+        Some(AfterAction::Status(status)) => (caller.delay, Some(status)),
+    }
 }
 
 /// The checks after admission, in AccuLynx's order; keeps the lead when they pass.
@@ -83,7 +98,7 @@ async fn accept_lead(
 }
 
 /// `application/json`, with or without parameters such as `charset`.
-fn is_json(req: &HttpRequest) -> bool {
+pub(crate) fn is_json(req: &HttpRequest) -> bool {
     req.headers()
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -92,7 +107,7 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 /// Whether the request announces a body over the limit.
-fn declared_too_large(req: &HttpRequest) -> bool {
+pub(crate) fn declared_too_large(req: &HttpRequest) -> bool {
     req.headers()
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
@@ -102,7 +117,7 @@ fn declared_too_large(req: &HttpRequest) -> bool {
 
 /// Reads and drops the body of a request answered without it, so the connection can carry
 /// the client's next request (an unread body makes the server close it).
-async fn drain(req: &HttpRequest, payload: web::Payload) {
+pub(crate) async fn drain(req: &HttpRequest, payload: web::Payload) {
     if !declared_too_large(req) {
         let _ = payload.to_bytes_limited(MAX_BODY_BYTES).await;
     }
@@ -154,9 +169,12 @@ pub(crate) async fn company_settings(
     let presented = state.presented_key(&req);
     let (response, delay) = match state.admit(&req, presented.as_ref(), arrived) {
         Err(problem) => (problem.respond(), Duration::ZERO),
-        Ok(caller) => match state.location(&caller.key) {
-            Some(location) => (
-                HttpResponse::Ok().json(json!({
+        Ok(caller) => {
+            let (delay, status) = after_action(&caller);
+            let response = match (state.location(&caller.key), status) {
+                (None, _) => Problem::Unauthorized.respond(),
+                (Some(_), Some(status)) => Problem::Status(status).respond(),
+                (Some(location), None) => HttpResponse::Ok().json(json!({
                     "id": location.id,
                     "name": location.name,
                     // AccuLynx does not document this field's shape; a time-zone id is what
@@ -164,10 +182,9 @@ pub(crate) async fn company_settings(
                     "timeZoneInfo": "America/Denver",
                     "hasInsurance": false,
                 })),
-                caller.delay,
-            ),
-            None => (Problem::Unauthorized.respond(), caller.delay),
-        },
+            };
+            (response, delay)
+        }
     };
     state.hold_answer(arrived, delay).await;
     tracing::debug!(

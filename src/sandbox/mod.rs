@@ -12,7 +12,29 @@
 //! - faults: `fail_rate` (empty 500s), `latency`, and per-key [`Fault`]s programmed by tests;
 //! - `GET /sandbox/leads` / `DELETE /sandbox/leads`: what it accepted, newest last.
 //!
-//! It never logs a key or a lead.
+//! And the v2 contact → job flow of [`v2`], per `reference/acculynx-v2-contact-job.md`, with
+//! data held per key (another key's contact or job is a 404), all under `/api/v2`:
+//! - lookups, paged (416 on a bad page range), seeded alike for every key with stable ids
+//!   ([`seed`]): `GET /contacts/contact-types`,
+//!   `/company-settings/job-file-settings/{job-categories,work-types,trade-types}`,
+//!   `/company-settings/leads/lead-sources`, `/company-settings/location-settings/countries`
+//!   and `…/countries/{countryId}/states`, `/users` (Active by default);
+//! - contacts: `POST /contacts` (201 `{id,_link}`; 400 ProblemDetails naming each bad field
+//!   by JSON path), `POST /contacts/search`, `GET /contacts/{id}` and its
+//!   `email-addresses`, `phone-numbers` and `jobs`;
+//! - jobs: `POST /jobs` (201; 404 for an unknown contact or lookup id), `GET /jobs/{id}`
+//!   (always 404 without a body: every job is an unassigned Lead),
+//!   `GET`/`POST /jobs/external-references`, `PUT /jobs/{id}/initial-appointment`,
+//!   `POST /jobs/{id}/representatives/sales-owner`, `POST /jobs/{id}/messages`;
+//! - optional per-key hourly and daily write quotas
+//!   ([`SandboxConfig::v2_hourly_writes`], [`SandboxConfig::v2_daily_writes`]): a text/plain
+//!   429 with `RateLimit-*` and `Retry-After`, and `RateLimit-*` on successful writes;
+//! - faults per step ([`Sandbox::program_step`] with a [`V2Step`]), including
+//!   [`Fault::StatusAfterAction`] and [`Fault::DelayAfterAction`] (the write is done, the
+//!   answer is lost or late) and [`Fault::V2RateLimited`];
+//! - `GET`/`DELETE /sandbox/contacts` and `/sandbox/jobs`: what it holds, oldest first.
+//!
+//! It never logs a key, a lead or a body.
 
 mod answers;
 pub mod config;
@@ -22,6 +44,7 @@ mod limits;
 pub mod schema;
 mod server;
 mod store;
+pub mod v2;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -30,10 +53,14 @@ use actix_web::dev::ServerHandle;
 use anyhow::Context;
 
 pub use config::{SandboxConfig, SandboxKey};
-pub use faults::Fault;
+pub use faults::{Fault, V2Step};
 pub use handlers::MAX_BODY_BYTES;
 pub use schema::{ValidationErrors, validate_lead};
 pub use store::{AcceptedLead, RequestRecord};
+pub use v2::{
+    V2Appointment, V2Contact, V2ContactAddress, V2Email, V2ExternalReference, V2Job, V2JobAddress,
+    V2Message, V2Phone, V2Seed, seed,
+};
 
 use crate::config::ConfigError;
 use server::SandboxState;
@@ -84,6 +111,22 @@ impl Sandbox {
         self.state.faults.program(key, faults);
     }
 
+    /// Makes the next v2 requests of `step` of `key` (after its key check) these faults, in
+    /// order, then normal again. They are used before any faults of [`Sandbox::program`].
+    pub fn program_step(&self, key: &str, step: V2Step, faults: impl IntoIterator<Item = Fault>) {
+        self.state.faults.program_step(key, step, faults);
+    }
+
+    /// The v2 contacts created so far, of every key, oldest first.
+    pub fn contacts(&self) -> Vec<V2Contact> {
+        self.state.v2.contacts()
+    }
+
+    /// The v2 jobs created so far, of every key, oldest first, with what later calls added.
+    pub fn jobs(&self) -> Vec<V2Job> {
+        self.state.v2.jobs()
+    }
+
     /// The leads accepted so far, oldest first.
     pub fn accepted(&self) -> Vec<AcceptedLead> {
         self.state.store.accepted()
@@ -99,10 +142,12 @@ impl Sandbox {
         self.state.store.requests()
     }
 
-    /// Forgets the accepted leads and the requests (programmed faults and rate-limit windows
-    /// stay).
+    /// Forgets the accepted leads, the requests and the v2 contacts and jobs (programmed
+    /// faults, rate-limit windows and write quotas stay).
     pub fn clear(&self) {
         self.state.store.clear();
+        self.state.v2.clear_contacts();
+        self.state.v2.clear_jobs();
     }
 
     /// A handle that stops the server.

@@ -14,10 +14,13 @@ use sha2::{Digest, Sha256};
 
 use super::answers::Problem;
 use super::config::{DEFAULT_LOCATION_NAME, SandboxConfig};
-use super::faults::{Fault, FaultBook};
+use super::faults::{Fault, FaultBook, V2Step};
 use super::handlers;
 use super::limits::RateLimiter;
 use super::store::Store;
+use super::v2;
+use super::v2::quota::{QuotaState, WriteQuota};
+use super::v2::store::V2Store;
 
 /// The AccuLynx location a key stands for.
 #[derive(Debug, Clone)]
@@ -38,6 +41,10 @@ pub(crate) struct SandboxState {
     limiter: Option<RateLimiter>,
     pub(crate) faults: FaultBook,
     pub(crate) store: Store,
+    /// The v2 contacts and jobs, per key.
+    pub(crate) v2: V2Store,
+    /// The v2 per-company write quotas.
+    pub(crate) quota: WriteQuota,
 }
 
 /// A request that passed the checks of [`SandboxState::admit`].
@@ -46,6 +53,29 @@ pub(crate) struct Caller {
     pub key: Arc<str>,
     /// Extra time before answering, from a programmed [`Fault::Delay`].
     pub delay: Duration,
+    /// What to do once the request is carried out, from a programmed
+    /// [`Fault::StatusAfterAction`] or [`Fault::DelayAfterAction`].
+    pub after: Option<AfterAction>,
+    /// The write quota's tighter window after this write, when a quota is set.
+    pub quota: Option<QuotaState>,
+}
+
+/// A programmed change to the answer of a request that was carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AfterAction {
+    /// Answer with this status and an empty body.
+    Status(u16),
+    /// Answer normally, after this delay.
+    Delay(Duration),
+}
+
+/// What kind of request is being admitted.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Admission {
+    /// The v2 step it belongs to, whose programmed faults come first.
+    pub step: Option<V2Step>,
+    /// Whether it is a v2 write, counted by the write quotas.
+    pub write: bool,
 }
 
 impl SandboxState {
@@ -74,6 +104,8 @@ impl SandboxState {
             }),
             faults: FaultBook::default(),
             store: Store::default(),
+            v2: V2Store::default(),
+            quota: WriteQuota::new(config.v2_hourly_writes, config.v2_daily_writes),
         }
     }
 
@@ -110,6 +142,19 @@ impl SandboxState {
         presented: Option<&Arc<str>>,
         arrived: Instant,
     ) -> Result<Caller, Problem> {
+        self.admit_as(req, presented, arrived, Admission::default())
+    }
+
+    /// [`SandboxState::admit`] for a request of a kind: a v2 write is also checked against
+    /// the write quotas (after the per-key limit, before the faults), and a v2 step's own
+    /// programmed faults are used before the key's.
+    pub(crate) fn admit_as(
+        &self,
+        req: &HttpRequest,
+        presented: Option<&Arc<str>>,
+        arrived: Instant,
+        kind: Admission,
+    ) -> Result<Caller, Problem> {
         if let (Some(limiter), Some(peer)) = (&self.limiter, req.peer_addr()) {
             limiter
                 .check_ip(peer.ip(), arrived)
@@ -124,16 +169,50 @@ impl SandboxState {
                 .check_key(&key, arrived)
                 .map_err(Problem::RateLimited)?;
         }
-        let delay = match self.faults.next(&key) {
-            None => Duration::ZERO,
-            Some(Fault::Delay(delay)) => delay,
+        let quota = if kind.write {
+            self.quota
+                .check(&key, arrived)
+                .map_err(|refused| Problem::V2RateLimited {
+                    policy: refused.policy.to_string(),
+                    limit: Some(refused.limit),
+                    retry_after: refused.reset_secs,
+                })?
+        } else {
+            None
+        };
+        let mut caller = Caller {
+            key,
+            delay: Duration::ZERO,
+            after: None,
+            quota,
+        };
+        match self.faults.next_for(&caller.key, kind.step) {
+            None => {}
+            Some(Fault::Delay(delay)) => caller.delay = delay,
             Some(Fault::Status(status)) => return Err(Problem::Status(status)),
             Some(Fault::Unauthorized) => return Err(Problem::Unauthorized),
             Some(Fault::RateLimited { retry_after }) => {
                 return Err(Problem::ProgrammedRateLimit(retry_after));
             }
-        };
-        Ok(Caller { key, delay })
+            Some(Fault::V2RateLimited {
+                policy,
+                retry_after,
+            }) => {
+                let limit = self.quota.limit_of(&policy);
+                return Err(Problem::V2RateLimited {
+                    policy,
+                    limit,
+                    retry_after,
+                });
+            }
+            Some(Fault::StatusAfterAction(status)) => {
+                caller.after = Some(AfterAction::Status(status));
+            }
+            Some(Fault::DelayAfterAction(delay)) => {
+                caller.after = Some(AfterAction::Delay(delay));
+            }
+        }
+        Ok(caller)
     }
 
     /// Waits until the answer is due: `--latency` (plus any programmed delay) after arrival.
@@ -166,7 +245,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/sandbox/leads")
                 .route(web::get().to(handlers::list_leads))
                 .route(web::delete().to(handlers::clear_leads)),
-        );
+        )
+        .configure(v2::routes);
 }
 
 /// Builds the HTTP server on an already bound listener; it serves once polled.

@@ -1,0 +1,78 @@
+//! The countries and states the sandbox's companies are set up for: the United States (its 50
+//! states and DC) and Canada (its provinces and territories), with fixed integer ids.
+
+/// `(name, abbreviation)` of the United States' states and DC, in the order their ids are
+/// given (1, 2, …).
+pub(super) const US_STATES: &[(&str, &str)] = &[
+    ("Alabama", "AL"),
+    ("Alaska", "AK"),
+    ("Arizona", "AZ"),
+    ("Arkansas", "AR"),
+    ("California", "CA"),
+    ("Colorado", "CO"),
+    ("Connecticut", "CT"),
+    ("Delaware", "DE"),
+    ("District of Columbia", "DC"),
+    ("Florida", "FL"),
+    ("Georgia", "GA"),
+    ("Hawaii", "HI"),
+    ("Idaho", "ID"),
+    ("Illinois", "IL"),
+    ("Indiana", "IN"),
+    ("Iowa", "IA"),
+    ("Kansas", "KS"),
+    ("Kentucky", "KY"),
+    ("Louisiana", "LA"),
+    ("Maine", "ME"),
+    ("Maryland", "MD"),
+    ("Massachusetts", "MA"),
+    ("Michigan", "MI"),
+    ("Minnesota", "MN"),
+    ("Mississippi", "MS"),
+    ("Missouri", "MO"),
+    ("Montana", "MT"),
+    ("Nebraska", "NE"),
+    ("Nevada", "NV"),
+    ("New Hampshire", "NH"),
+    ("New Jersey", "NJ"),
+    ("New Mexico", "NM"),
+    ("New York", "NY"),
+    ("North Carolina", "NC"),
+    ("North Dakota", "ND"),
+    ("Ohio", "OH"),
+    ("Oklahoma", "OK"),
+    ("Oregon", "OR"),
+    ("Pennsylvania", "PA"),
+    ("Rhode Island", "RI"),
+    ("South Carolina", "SC"),
+    ("South Dakota", "SD"),
+    ("Tennessee", "TN"),
+    ("Texas", "TX"),
+    ("Utah", "UT"),
+    ("Vermont", "VT"),
+    ("Virginia", "VA"),
+    ("Washington", "WA"),
+    ("West Virginia", "WV"),
+    ("Wisconsin", "WI"),
+    ("Wyoming", "WY"),
+];
+
+/// Canada's provinces and territories, numbered from 101 on so no id is shared with a US state.
+pub(super) const CA_PROVINCES: &[(&str, &str)] = &[
+    ("Alberta", "AB"),
+    ("British Columbia", "BC"),
+    ("Manitoba", "MB"),
+    ("New Brunswick", "NB"),
+    ("Newfoundland and Labrador", "NL"),
+    ("Northwest Territories", "NT"),
+    ("Nova Scotia", "NS"),
+    ("Nunavut", "NU"),
+    ("Ontario", "ON"),
+    ("Prince Edward Island", "PE"),
+    ("Quebec", "QC"),
+    ("Saskatchewan", "SK"),
+    ("Yukon", "YT"),
+];
+
+/// The first id of the Canadian provinces.
+pub(super) const CA_FIRST_ID: i64 = 101;
