@@ -6,6 +6,7 @@ mod cli;
 mod faults;
 mod limits;
 mod schema;
+mod v2;
 
 use std::time::Duration;
 
