@@ -58,7 +58,7 @@ pub(crate) fn parse_job(body: &Value, seed: &V2Seed) -> Result<NewJob, Problem> 
             match field(trade, "id") {
                 None => errors.push(&format!("{here}.id"), "is required"),
                 Some(id) => {
-                    trade_type_ids.extend(uuid_value(id, &format!("{here}.id"), &mut errors))
+                    trade_type_ids.extend(uuid_value(id, &format!("{here}.id"), &mut errors));
                 }
             }
         }

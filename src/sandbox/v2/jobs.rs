@@ -109,7 +109,7 @@ pub(crate) async fn find_external_references(
             match source {
                 None => problems.push("source is required"),
                 Some(source) if utf16_len(source) > 50 => {
-                    problems.push("source must be at most 50 characters")
+                    problems.push("source must be at most 50 characters");
                 }
                 Some(_) => {}
             }
@@ -179,7 +179,7 @@ pub(crate) async fn add_external_reference(
         store
             .v2
             .update_job(&ctx.key, job_id, |job| {
-                job.external_references.push(reference)
+                job.external_references.push(reference);
             })
             .ok_or_else(|| job_not_found(job_id))?;
         Ok(HttpResponse::Created().json(answer))
@@ -201,7 +201,7 @@ pub(crate) async fn put_initial_appointment(
         store
             .v2
             .update_job(&ctx.key, job_id, |job| {
-                job.initial_appointment = Some(appointment)
+                job.initial_appointment = Some(appointment);
             })
             .ok_or_else(|| job_not_found(job_id))?;
         Ok(HttpResponse::NoContent().finish())

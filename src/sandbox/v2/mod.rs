@@ -11,6 +11,7 @@ mod contacts;
 mod fields;
 mod geography;
 mod inspect;
+mod items;
 mod job_body;
 mod jobs;
 mod lookups;
