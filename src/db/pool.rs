@@ -103,9 +103,13 @@ pub fn connect_pool(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, PoolErro
     }
     super::migrations::run_pending(&mut first).map_err(PoolError::Migrate)?;
     drop(first);
+    // No idle minimum: r2d2 would open it on its own threads straight away, and a process
+    // that exits at that moment (a start-up refused just after connecting) races libpq's TLS
+    // set-up against the exit handlers and can die of SIGSEGV. Connections are opened when
+    // first asked for and then kept.
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
-        .min_idle(Some(1))
+        .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(10))
         .build_unchecked(manager);
     Ok(pool)
