@@ -64,7 +64,7 @@ async fn deliver_one(
         Err(update) => {
             let slots = slots.into_recording().await;
             let outcome = AttemptOutcome::of_status(update.status);
-            return finish(ctx, &lead, None, update, outcome, None, slots).await;
+            return finish(ctx, &lead, None, update, outcome, None, slots, None).await;
         }
     };
     if location.api() == AccuLynxApi::V2 {
@@ -101,7 +101,17 @@ async fn deliver_one(
         Verdict::KeyRejected(message) => Some((message.clone(), (*location).clone())),
         _ => None,
     };
-    finish(ctx, &lead, Some(row), update, outcome, rejected, slots).await
+    finish(
+        ctx,
+        &lead,
+        Some(row),
+        update,
+        outcome,
+        rejected,
+        slots,
+        None,
+    )
+    .await
 }
 
 impl Slots {
@@ -114,8 +124,15 @@ impl Slots {
     }
 }
 
-/// Records the result (`outcome` is the attempt's, or the new status when there was none).
-async fn finish(
+/// More writes for the result's transaction (a v2 delivery's rows and progress); run again if
+/// its batch is.
+pub(in crate::delivery) type AlsoWrite =
+    Box<dyn FnMut(&mut crate::db::DbConn) -> diesel::QueryResult<()> + Send>;
+
+/// Records the result (`outcome` is the attempt's, or the new status when there was none),
+/// with `also` in the same transaction.
+#[allow(clippy::too_many_arguments)]
+pub(in crate::delivery) async fn finish(
     ctx: &Context,
     lead: &ClaimedLead,
     attempt: Option<NewAttempt>,
@@ -123,6 +140,7 @@ async fn finish(
     outcome: AttemptOutcome,
     rejected_key: Option<(String, DeliveryLocation)>,
     _recording: Option<OwnedSemaphorePermit>,
+    mut also: Option<AlsoWrite>,
 ) -> anyhow::Result<()> {
     let (lead_id, company_id, owner) =
         (lead.id.clone(), lead.company_id.clone(), ctx.owner.clone());
@@ -131,6 +149,9 @@ async fn finish(
         .writer
         // Plain writes of what was decided: the job can run again if its batch is.
         .run_repeatable(move |conn| {
+            if let Some(also) = &mut also {
+                also(conn)?;
+            }
             let ours = queries::record(conn, &lead_id, &owner, attempt.clone(), &update)?;
             if let Some((message, location)) = &rejected_key
                 && locations::flag_rejected_key(conn, &location.id, message)?

@@ -134,6 +134,15 @@ pub fn cut_to_utf16(text: &mut String, max: usize) -> bool {
     true
 }
 
+/// `text` with its first character in upper case ("work type" → "Work type").
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Shortens `text` for quoting inside a warning: at most `max` characters, with `…` when cut.
 pub fn excerpt(text: &str, max: usize) -> Cow<'_, str> {
     match text.char_indices().nth(max) {

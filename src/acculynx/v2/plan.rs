@@ -9,10 +9,14 @@ use chrono_tz::Tz;
 use super::bodies::{
     AppointmentPut, ContactAddress, ContactPost, EmailPost, IdRef, JobAddress, JobPost, PhonePost,
 };
-use super::lookups::{Lookups, Named, same_name};
+use super::lookups::{Lookups, same_name};
 use super::{JOB_NOTES_MAX, V2Defaults};
 use crate::acculynx::{AccuLynxLead, PhoneType};
 use crate::domain::appointment::Appointment;
+use crate::domain::text::cut_to_utf16;
+
+mod names;
+use names::pick;
 
 /// The last name a contact gets when the lead has none (v2 requires one).
 pub const NO_LAST_NAME: &str = "(no last name)";
@@ -40,9 +44,11 @@ pub struct V2Plan {
     pub search_term: String,
 }
 
-/// The first `max` characters of `text`.
+/// `text` cut to `max` UTF-16 units, as AccuLynx counts lengths.
 fn cut(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
+    let mut text = text.to_string();
+    cut_to_utf16(&mut text, max);
+    text
 }
 
 fn present(value: Option<&String>) -> Option<&str> {
@@ -65,61 +71,6 @@ fn phone_kind(kind: Option<PhoneType>) -> &'static str {
         Some(PhoneType::Mobile) => "Mobile",
         Some(PhoneType::Work) => "Work",
         Some(PhoneType::Home) | None => "Home",
-    }
-}
-
-/// Finds `wanted` in `list` by name; a v1 name that begins a v2 name ("New" → "New
-/// Construction") counts when nothing matches exactly.
-fn by_name<'a, T>(list: &'a [Named<T>], wanted: &str) -> Option<&'a Named<T>> {
-    list.iter()
-        .find(|e| same_name(&e.name, wanted))
-        .or_else(|| {
-            let wanted = wanted.trim().to_lowercase();
-            list.iter()
-                .find(|e| !wanted.is_empty() && e.name.to_lowercase().starts_with(&wanted))
-        })
-}
-
-/// Picks the id for a lead's value, else the location's default; says what was not found.
-fn pick<T: Clone>(
-    list: &[Named<T>],
-    what: &str,
-    from_lead: Option<&str>,
-    default: Option<&str>,
-    warnings: &mut Vec<String>,
-    unmapped: &mut Vec<String>,
-) -> Option<T> {
-    if let Some(name) = from_lead {
-        if let Some(found) = by_name(list, name) {
-            return Some(found.id.clone());
-        }
-        warnings.push(format!(
-            "AccuLynx has no {what} called \"{name}\"; {}.",
-            if default.is_some() {
-                "the location's default was used"
-            } else {
-                "the job was created without one"
-            }
-        ));
-        unmapped.push(format!("{}: {name}", capitalise(what)));
-    }
-    let default = default?;
-    match by_name(list, default) {
-        Some(found) => Some(found.id.clone()),
-        None => {
-            warnings.push(format!(
-                "The location's default {what} \"{default}\" is not in AccuLynx's list; pick another on the Field mapping page."
-            ));
-            None
-        }
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
@@ -322,12 +273,12 @@ pub fn plan(
     // Notes: the first 1000 characters on the job, the rest in a message.
     let notes_text = present(lead.notes.as_ref());
     let (notes, overflow) = match notes_text {
-        Some(text) if text.chars().count() > JOB_NOTES_MAX => {
+        Some(text) => {
             let head = cut(text, JOB_NOTES_MAX);
-            let rest: String = text.chars().skip(JOB_NOTES_MAX).collect();
-            (Some(head), Some(rest))
+            // `head` is a prefix of `text`; the rest, if any, goes in the message.
+            let rest = text[head.len()..].trim_start();
+            (Some(head), (!rest.is_empty()).then(|| rest.to_string()))
         }
-        Some(text) => (Some(text.to_string()), None),
         None => (None, None),
     };
 

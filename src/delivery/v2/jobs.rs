@@ -13,6 +13,7 @@ use crate::acculynx::v2::bodies::{
 use crate::acculynx::v2::{SOURCE, V2Plan, paths};
 use crate::delivery::v2::contacts::unreadable;
 use crate::delivery::v2::saga::{End, Saga};
+use crate::domain::text::capitalise;
 use crate::leads::status::AttemptOutcome;
 
 /// At most this many of a contact's jobs are checked for a missing reference.
@@ -332,13 +333,5 @@ impl Saga<'_> {
             }
         }
         Ok(false)
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

@@ -2,9 +2,11 @@
 //! state (the lease released), a remembered or forgotten contact, a refused key and a used-up
 //! rate-limit window.
 
-use crate::audit::{self, Action, Actor};
+use tokio::sync::OwnedSemaphorePermit;
+
 use crate::db::DbConn;
-use crate::delivery::queries::{self as locations, DeliveryLocation};
+use crate::delivery::one_lead::{AlsoWrite, finish};
+use crate::delivery::queries::DeliveryLocation;
 use crate::delivery::v2::queries;
 use crate::delivery::worker::Context;
 use crate::leads::model::{ClaimedLead, LeadUpdate, NewAttempt};
@@ -39,31 +41,16 @@ pub(super) struct Extra {
 pub(super) async fn record_without_request(
     ctx: &Context,
     lead: &ClaimedLead,
-    location: &DeliveryLocation,
     update: LeadUpdate,
     outcome: AttemptOutcome,
+    recording: Option<OwnedSemaphorePermit>,
 ) -> anyhow::Result<()> {
-    record_full(
-        ctx,
-        lead,
-        location,
-        None,
-        Vec::new(),
-        update,
-        outcome,
-        None,
-        Extra {
-            progress: None,
-            remember: None,
-            forget: None,
-            rate_limit: None,
-        },
-    )
-    .await
+    finish(ctx, lead, None, update, outcome, None, recording, None).await
 }
 
-/// Records the result in one transaction: the rows, the progress, the lead's state (its lease
-/// released), a refused key and a used-up rate-limit window.
+/// Records the result in one transaction (through the v1 path's [`finish`]): the rows, the
+/// progress, a remembered contact, a used-up rate-limit window, the lead's state (its lease
+/// released) and a refused key.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn record_full(
     ctx: &Context,
@@ -75,47 +62,35 @@ pub(super) async fn record_full(
     outcome: AttemptOutcome,
     rejected: Option<String>,
     extra: Extra,
+    recording: Option<OwnedSemaphorePermit>,
 ) -> anyhow::Result<()> {
-    let (lead_id, company_id, owner) =
-        (lead.id.clone(), lead.company_id.clone(), ctx.owner.clone());
-    let (location_id, location_name) = (location.id.clone(), location.name.clone());
-    let ours = ctx
-        .deps
-        .writer
-        .run_repeatable(move |conn| {
-            lead_queue::insert_attempts(conn, &rows)?;
-            if let Some(progress) = &extra.progress {
-                v2_progress::save(conn, progress)?;
-            }
-            remember_or_forget(
-                conn,
-                &location_id,
-                extra.remember.as_ref(),
-                extra.forget.as_deref(),
-            )?;
-            if let Some((policy, until)) = &extra.rate_limit {
-                queries::record_rate_limit(conn, &location_id, policy, *until)?;
-            }
-            let ours = lead_queue::record(conn, &lead_id, &owner, last.clone(), &update)?;
-            if let Some(message) = &rejected
-                && locations::flag_rejected_key(conn, &location_id, message)?
-            {
-                audit::record(
-                    conn,
-                    &Actor::system(),
-                    Some(&company_id),
-                    Action::KeyRejected,
-                    &location_name,
-                    message,
-                )?;
-            }
-            Ok(ours)
-        })
-        .await?;
-    if ours {
-        ctx.deps.metrics.delivery_recorded(outcome);
-    } else {
-        tracing::warn!(lead_id = %lead.id, "the lease ended before the result was recorded; another worker owns the lead now");
-    }
-    Ok(())
+    let location_id = location.id.clone();
+    let also: AlsoWrite = Box::new(move |conn| {
+        lead_queue::insert_attempts(conn, &rows)?;
+        if let Some(progress) = &extra.progress {
+            v2_progress::save(conn, progress)?;
+        }
+        remember_or_forget(
+            conn,
+            &location_id,
+            extra.remember.as_ref(),
+            extra.forget.as_deref(),
+        )?;
+        if let Some((policy, until)) = &extra.rate_limit {
+            queries::record_rate_limit(conn, &location_id, policy, *until)?;
+        }
+        Ok(())
+    });
+    let rejected = rejected.map(|message| (message, location.clone()));
+    finish(
+        ctx,
+        lead,
+        last,
+        update,
+        outcome,
+        rejected,
+        recording,
+        Some(also),
+    )
+    .await
 }

@@ -123,8 +123,8 @@ pub(in crate::delivery) async fn deliver(
             )),
             counts_attempt: false,
         };
-        let _recording = slots.into_recording().await;
-        return record_without_request(ctx, lead, &location, update, AttemptOutcome::RateLimited)
+        let recording = slots.into_recording().await;
+        return record_without_request(ctx, lead, update, AttemptOutcome::RateLimited, recording)
             .await;
     }
     let Ok(v1) = serde_json::from_str::<AccuLynxLead>(&body) else {
@@ -134,8 +134,8 @@ pub(in crate::delivery) async fn deliver(
             false,
             None,
         );
-        let _recording = slots.into_recording().await;
-        return record_without_request(ctx, lead, &location, update, AttemptOutcome::Failed).await;
+        let recording = slots.into_recording().await;
+        return record_without_request(ctx, lead, update, AttemptOutcome::Failed, recording).await;
     };
     let pool = ctx.deps.pool.clone();
     let (lead_id, location_id) = (lead.id.clone(), location.id.clone());
@@ -175,7 +175,7 @@ pub(in crate::delivery) async fn deliver(
         ..
     } = saga;
     let mut rows = caller.rows;
-    let _recording = slots.into_recording().await;
+    let recording = slots.into_recording().await;
     let (update, outcome, rate_limit) = match ended {
         Ok(plan) => {
             let job = progress.job_id.clone().unwrap_or_default();
@@ -267,6 +267,7 @@ pub(in crate::delivery) async fn deliver(
                     forget,
                     rate_limit,
                 },
+                recording,
             )
             .await;
         }
@@ -307,6 +308,7 @@ pub(in crate::delivery) async fn deliver(
             forget,
             rate_limit,
         },
+        recording,
     )
     .await
 }

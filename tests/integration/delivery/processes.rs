@@ -1,33 +1,26 @@
 //! Worker processes: a crash mid-delivery loses nothing; two workers on one PostgreSQL
 //! database send each lead exactly once.
 
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use diesel::prelude::*;
 use leadrelay::db::schema::leads;
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
-use crate::support::delivery::{GOOD_KEY, count_with_status, lead_body, seed_leads, set_key};
+use crate::support::delivery::{
+    GOOD_KEY, count_with_status, lead_body, seed_leads, set_key, worker_command,
+};
 use crate::support::fixtures::seed_company;
-use crate::support::helpers::{TestApp, leadrelay_command, spawn_app, wait_until};
+use crate::support::helpers::{TestApp, spawn_app, wait_until};
 
 /// Starts `leadrelay worker` on the app's database, delivering to `sandbox_url`.
 fn start_worker(app: &TestApp, sandbox_url: &str, concurrency: usize) -> Child {
-    leadrelay_command()
-        .arg("worker")
-        .env("LEADRELAY_DATABASE_URL", app.test_db.url_text())
-        .env("LEADRELAY_MASTER_KEY", app.master_key().to_base64())
-        .env("LEADRELAY_ACCULYNX_BASE_URL", sandbox_url)
+    worker_command(app, sandbox_url)
         .env("LEADRELAY_ACCULYNX_RATE_PER_KEY", "100000")
         .env("LEADRELAY_ACCULYNX_RATE_GLOBAL", "100000")
         .env("LEADRELAY_DELIVERY_TIMEOUT", "1s")
         .env("LEADRELAY_DELIVERY_CONCURRENCY", concurrency.to_string())
-        .env("LEADRELAY_RETRY_SCHEDULE", "200ms,200ms,200ms")
-        .env("LEADRELAY_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
         .spawn()
         .unwrap()
 }

@@ -2,28 +2,19 @@
 //! (SIGKILL) after AccuLynx created the job and before the answer was recorded; once another
 //! worker runs, the lead ends delivered with one job.
 
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use leadrelay::sandbox::{Fault, Sandbox, SandboxConfig, SandboxKey, V2Step};
 
 use crate::delivery::v2::{DANA, KEY_A, make_v2, post_form};
-use crate::support::delivery::status_of;
+use crate::support::delivery::{status_of, worker_command};
 use crate::support::fixtures::seed_company;
-use crate::support::helpers::{TestApp, leadrelay_command, spawn_app, wait_until};
+use crate::support::helpers::{TestApp, spawn_app, wait_until};
 
 fn start_worker(app: &TestApp, sandbox_url: &str) -> Child {
-    leadrelay_command()
-        .arg("worker")
-        .env("LEADRELAY_DATABASE_URL", app.test_db.url_text())
-        .env("LEADRELAY_MASTER_KEY", app.master_key().to_base64())
-        .env("LEADRELAY_ACCULYNX_BASE_URL", sandbox_url)
+    worker_command(app, sandbox_url)
         .env("LEADRELAY_DELIVERY_TIMEOUT", "5s")
-        .env("LEADRELAY_RETRY_SCHEDULE", "200ms,200ms,200ms")
-        .env("LEADRELAY_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
         .spawn()
         .unwrap()
 }

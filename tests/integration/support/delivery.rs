@@ -168,3 +168,20 @@ pub fn count_with_status(app: &TestApp, wanted: &str) -> i64 {
         .get_result(&mut *app.conn())
         .unwrap()
 }
+
+/// `leadrelay worker` on the app's database, delivering to `sandbox_url` with retries 200 ms
+/// apart; callers add their own settings before spawning it.
+pub fn worker_command(app: &TestApp, sandbox_url: &str) -> std::process::Command {
+    let mut command = crate::support::helpers::leadrelay_command();
+    command
+        .arg("worker")
+        .env("LEADRELAY_DATABASE_URL", app.test_db.url_text())
+        .env("LEADRELAY_MASTER_KEY", app.master_key().to_base64())
+        .env("LEADRELAY_ACCULYNX_BASE_URL", sandbox_url)
+        .env("LEADRELAY_RETRY_SCHEDULE", "200ms,200ms,200ms")
+        .env("LEADRELAY_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit());
+    command
+}

@@ -1,5 +1,5 @@
 use super::*;
-use crate::acculynx::v2::lookups::{ContactType, Place, User};
+use crate::acculynx::v2::lookups::{ContactType, Named, Place, User};
 use crate::acculynx::{JobCategory, Priority, WorkType};
 
 fn lookups() -> Lookups {
