@@ -65,6 +65,7 @@ route_table! {
     User post "/logout" => accounts::handlers::logout,
     User get "/account" => accounts::handlers::account_page,
     User post "/account/password" => accounts::handlers::change_password,
+    User post "/account/time-zone" => accounts::time_zone::update_time_zone,
     Admin get "/audit" => audit::handlers::show_audit,
 
     Platform get "/companies" => tenants::companies::list_companies,

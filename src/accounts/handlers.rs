@@ -245,10 +245,7 @@ pub async fn logout(
 
 /// `GET /account`.
 pub async fn account_page(user: CurrentUser) -> AccountPage {
-    AccountPage {
-        chrome: user.chrome(),
-        error: None,
-    }
+    AccountPage::of(&user, None)
 }
 
 /// The password change form.
@@ -268,10 +265,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let refuse = |message: &str| -> Result<HttpResponse, AppError> {
-        let page = AccountPage {
-            chrome: user.chrome(),
-            error: Some(message.to_string()),
-        };
+        let page = AccountPage::of(&user, Some(message.to_string()));
         render_page(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
             &page,

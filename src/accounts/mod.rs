@@ -9,4 +9,5 @@ pub mod queries;
 pub mod session;
 pub mod setup;
 pub mod throttle;
+pub mod time_zone;
 pub mod users;

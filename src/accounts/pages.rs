@@ -34,14 +34,39 @@ pub struct SetupPage {
     pub error: Option<String>,
 }
 
-/// The signed-in user's own page: password change.
+/// The signed-in user's own page: password change and time zone.
 #[derive(Template, WebTemplate)]
 #[template(path = "accounts/account.html")]
 pub struct AccountPage {
     /// Layout data.
     pub chrome: Chrome,
-    /// What went wrong, if anything.
+    /// What went wrong with the password change, if anything.
     pub error: Option<String>,
+    /// The time zone field: the zone chosen, as typed, or empty for the default.
+    pub time_zone: String,
+    /// The zone followed when none is chosen (the company's, or UTC).
+    pub default_time_zone: String,
+    /// The zone times are shown in now.
+    pub shown_in: String,
+    /// Zones suggested in the field (any IANA name is accepted).
+    pub time_zones: &'static [&'static str],
+    /// What is wrong with the time zone typed, if anything.
+    pub time_zone_error: Option<String>,
+}
+
+impl AccountPage {
+    /// The page of this user, with a password error if any.
+    pub fn of(user: &crate::http::extractors::CurrentUser, error: Option<String>) -> Self {
+        Self {
+            chrome: user.chrome(),
+            error,
+            time_zone: user.own_time_zone.clone().unwrap_or_default(),
+            default_time_zone: user.default_time_zone.clone(),
+            shown_in: user.time_zone.clone(),
+            time_zones: crate::http::time::COMMON_TIME_ZONES,
+            time_zone_error: None,
+        }
+    }
 }
 
 /// A row of the users page.

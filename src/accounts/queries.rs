@@ -157,8 +157,9 @@ pub fn delete_idle_sessions(conn: &mut DbConn) -> QueryResult<usize> {
         .execute(conn)
 }
 
-/// Who a session belongs to: the user, and their company's slug and time zone.
-pub type SessionUser = (User, Option<String>, Option<String>);
+/// Who a session belongs to: the user, their company's slug and time zone, and the time zone
+/// the user chose on their account page (none: they follow the default).
+pub type SessionUser = (User, Option<String>, Option<String>, Option<String>);
 
 /// The live session with this id and its user; an idle session is ended and not returned.
 pub fn find_live_session(conn: &mut DbConn, session_id: &str) -> QueryResult<Option<SessionUser>> {
@@ -170,10 +171,17 @@ pub fn find_live_session(conn: &mut DbConn, session_id: &str) -> QueryResult<Opt
             User::as_select(),
             companies::slug.nullable(),
             companies::time_zone.nullable(),
+            users::time_zone,
         ))
-        .first::<(NaiveDateTime, User, Option<String>, Option<String>)>(conn)
+        .first::<(
+            NaiveDateTime,
+            User,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )>(conn)
         .optional()?;
-    let Some((last_seen, user, slug, time_zone)) = found else {
+    let Some((last_seen, user, slug, time_zone, own_zone)) = found else {
         return Ok(None);
     };
     let now = now();
@@ -186,7 +194,18 @@ pub fn find_live_session(conn: &mut DbConn, session_id: &str) -> QueryResult<Opt
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)?;
     }
-    Ok(Some((user, slug, time_zone)))
+    Ok(Some((user, slug, time_zone, own_zone)))
+}
+
+/// Sets the time zone a user sees times in (`None`: the default, their company's or UTC).
+pub fn set_time_zone(conn: &mut DbConn, user_id: &str, zone: Option<&str>) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::time_zone.eq(zone),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 /// Replaces every setup token with a new one (stored as its hash).

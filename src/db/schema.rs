@@ -36,6 +36,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        time_zone -> Nullable<Text>,
     }
 }
 

@@ -19,3 +19,18 @@ impl CompanyScope {
         }
     }
 }
+
+/// Proof that the caller sees every company (a platform admin's scope): the few queries that
+/// read across companies take it, so they say so and cannot be reached with a company scope.
+#[derive(Debug)]
+pub struct EveryCompany(());
+
+impl CompanyScope {
+    /// [`EveryCompany`] for the platform scope; `None` for a company's.
+    pub fn every_company(&self) -> Option<EveryCompany> {
+        match self {
+            CompanyScope::All => Some(EveryCompany(())),
+            CompanyScope::Company(_) => None,
+        }
+    }
+}

@@ -91,7 +91,7 @@ fn export(
     query: LeadQuery,
 ) -> HttpResponse {
     let parsed = query.parse(
-        &target.company.time_zone,
+        &user.time_zone,
         target.location.as_ref().map(|(id, _)| id.clone()),
     );
     let today = crate::db::now().format("%Y-%m-%d");

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::domain::time_zone::TimeZone;
 use serde::Deserialize;
 
+use crate::leads::figures::{Figure, Period};
 use crate::leads::filter::LeadFilter;
 pub use crate::leads::filter::Search;
 use crate::leads::status::LeadStatus;
@@ -14,11 +15,14 @@ use crate::leads::status::LeadStatus;
 /// The query string of a lead list or its CSV export, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LeadQuery {
-    /// A status (`failed`), or empty for all.
+    /// A status (`failed`), a figure of the dashboard that is not one status (`waiting`,
+    /// `delivered_with_warnings`), or empty for all.
     pub status: Option<String>,
+    /// A rolling window of the dashboard: `24h` or `7d` back from now.
+    pub period: Option<String>,
     /// Name, email or phone (any formatting), or a lead id.
     pub q: Option<String>,
-    /// First day (`YYYY-MM-DD`, in the company's time zone).
+    /// First day (`YYYY-MM-DD`, in the viewer's time zone).
     pub from: Option<String>,
     /// Last day, included.
     pub to: Option<String>,
@@ -38,20 +42,33 @@ pub struct ParsedQuery {
 }
 
 impl LeadQuery {
-    /// Reads the query; dates are days in `time_zone` (an IANA name).
+    /// Reads the query; dates are days in `time_zone` (an IANA name, the viewer's).
     pub fn parse(&self, time_zone: &str, location_id: Option<String>) -> ParsedQuery {
         let mut problems = Vec::new();
-        let status = match non_empty(&self.status) {
-            None => None,
-            Some(text) => match LeadStatus::parse(text) {
-                Some(status) => Some(status),
-                None => {
+        let (status, figure) = match non_empty(&self.status) {
+            None => (None, None),
+            Some(text) => match (LeadStatus::parse(text), Figure::parse_group(text)) {
+                (Some(status), _) => (Some(status), None),
+                (None, Some(figure)) => (None, Some(figure)),
+                (None, None) => {
                     problems.push(format!(
                         "\"{text}\" is not a lead status, so leads of every status are shown."
                     ));
-                    None
+                    (None, None)
                 }
             },
+        };
+        let period = match non_empty(&self.period) {
+            None => None,
+            Some(text) => {
+                let period = Period::parse(text);
+                if period.is_none() {
+                    problems.push(format!(
+                        "The period \"{text}\" was not understood (use 24h or 7d), so it is not applied."
+                    ));
+                }
+                period
+            }
         };
         let mut day = |value: &Option<String>, what: &str| {
             let text = non_empty(value)?;
@@ -71,6 +88,8 @@ impl LeadQuery {
             filter: LeadFilter {
                 location_id,
                 status,
+                figure,
+                received_since: period.map(|period| period.since(crate::db::now())),
                 search: self.q.as_deref().and_then(Search::parse),
                 received_from: from.map(|date| start_of_day(date, time_zone)),
                 received_until: to
@@ -90,6 +109,7 @@ impl LeadQuery {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         for (name, value) in [
             ("status", &self.status),
+            ("period", &self.period),
             ("q", &self.q),
             ("from", &self.from),
             ("to", &self.to),
@@ -109,7 +129,7 @@ impl LeadQuery {
 
     /// Whether a filter (not just a page) is asked for.
     pub fn is_filtered(&self) -> bool {
-        [&self.status, &self.q, &self.from, &self.to]
+        [&self.status, &self.period, &self.q, &self.from, &self.to]
             .into_iter()
             .any(|value| non_empty(value).is_some())
     }
@@ -208,6 +228,30 @@ mod tests {
         assert!(query.is_filtered());
         assert_eq!(LeadQuery::default().href("/x"), "/x");
         assert!(!LeadQuery::default().is_filtered());
+    }
+
+    #[test]
+    fn dashboard_figures_and_periods_read_into_the_filter() {
+        let query = LeadQuery {
+            status: Some("waiting".into()),
+            period: Some("24h".into()),
+            ..LeadQuery::default()
+        };
+        let parsed = query.parse("UTC", None);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        assert_eq!(parsed.filter.figure, Some(Figure::Waiting));
+        assert_eq!(parsed.filter.status, None);
+        let since = parsed.filter.received_since.unwrap();
+        let age = crate::db::now() - since;
+        assert!(age >= chrono::Duration::hours(24) && age < chrono::Duration::hours(25));
+        assert_eq!(query.href("/x"), "/x?status=waiting&period=24h");
+        let odd = LeadQuery {
+            period: Some("fortnight".into()),
+            ..LeadQuery::default()
+        };
+        let parsed = odd.parse("UTC", None);
+        assert_eq!(parsed.filter.received_since, None);
+        assert!(parsed.problems[0].contains("fortnight"));
     }
 
     #[test]

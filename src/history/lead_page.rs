@@ -58,13 +58,19 @@ async fn lead_page(
         Ok((lead, attempts, events, location, company, v2))
     })
     .await?;
-    let zone = company.time_zone.as_str();
+    let zone = user.time_zone.as_str();
     let mut view = lead_view(
         &lead,
         (&company.slug, &company.name),
         (&location.name, location.deleted_at.is_none()),
         zone,
     );
+    let warned = !lead.warnings().is_empty()
+        || attempts
+            .iter()
+            .any(|attempt| attempt.outcome == crate::leads::AttemptOutcome::Warning);
+    (view.status, view.status_label) =
+        crate::history::lists::shown_status(lead.status(), warned);
     if let Some(v2) = v2 {
         view.acculynx_contact_id = v2.contact_id;
         view.acculynx_job_id = v2.job_id;

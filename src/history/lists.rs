@@ -1,9 +1,11 @@
 //! Lead lists (SPEC §8): `/locations/{id}/leads` and `/companies/{slug}/leads`, filtered by
-//! `status`, `q` (name, email or phone in any formatting), `from` / `to` (days in the
-//! company's time zone), newest first, 50 a page, paged by keyset (`before` = the last lead
-//! id of the previous page), with the count of each status under the same filter.
+//! `status` (a status, or a dashboard figure: `waiting`, `delivered_with_warnings`), `period`
+//! (`24h`, `7d`: the dashboard's rolling windows), `q` (name, email or phone in any
+//! formatting), `from` / `to` (days in the viewer's time zone), newest first, 50 a page, paged
+//! by keyset (`before` = the last lead id of the previous page), with the count of each status
+//! under the same filter and the number of leads the whole filter matches.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use actix_web::web;
 
@@ -14,6 +16,7 @@ use crate::history::pages::{LeadListPage, ListRow, StatusCount, thousands};
 use crate::http::extractors::CurrentUser;
 use crate::http::time::show_time;
 use crate::http::with_db;
+use crate::leads::figures::{Figure, Period};
 use crate::leads::lists as queries;
 use crate::leads::{LeadRow, LeadStatus};
 use crate::state::AppState;
@@ -94,6 +97,8 @@ pub async fn list_location_leads(
 struct Found {
     rows: Vec<LeadRow>,
     counts: Vec<(LeadStatus, i64)>,
+    matching: i64,
+    warned: HashSet<String>,
     location_names: HashMap<String, String>,
     stale_cursor: bool,
 }
@@ -109,7 +114,7 @@ async fn show_list(
         before,
         mut problems,
     } = query.parse(
-        &target.company.time_zone,
+        &user.time_zone,
         target.location.as_ref().map(|(id, _)| id.clone()),
     );
     let scope: CompanyScope = user.scope();
@@ -129,6 +134,28 @@ async fn show_list(
             PAGE_SIZE + 1,
         )?;
         let counts = queries::count_by_status(conn, &scope, &company_id, &filter)?;
+        // The number the whole filter matches, through the same definition as the
+        // dashboard's figure that links here.
+        let matching = match (filter.status, filter.figure) {
+            (Some(status), _) => counts
+                .iter()
+                .filter(|(known, _)| *known == status)
+                .map(|(_, count)| count)
+                .sum(),
+            (None, Some(figure)) if figure.with_warnings_only() => {
+                queries::count_matching(conn, &scope, &company_id, &filter)?
+            }
+            (None, Some(figure)) => figure.count_of(&counts),
+            (None, None) => Figure::Received.count_of(&counts),
+        };
+        let delivered = rows
+            .iter()
+            .filter(|row| row.status() == LeadStatus::Delivered)
+            .map(|row| row.id.clone())
+            .collect();
+        let warned = queries::with_warnings_among(conn, &scope, &company_id, delivered)?
+            .into_iter()
+            .collect();
         let location_names = if company_wide {
             tenants::list_locations(conn, &company_id)?
                 .into_iter()
@@ -140,6 +167,8 @@ async fn show_list(
         Ok(Found {
             rows,
             counts,
+            matching,
+            warned,
             location_names,
             stale_cursor: before.is_some() && cursor.is_none(),
         })
@@ -152,7 +181,7 @@ async fn show_list(
         );
     }
     let path = target.path();
-    let zone = target.company.time_zone.clone();
+    let zone = user.time_zone.clone();
     let mut rows = found.rows;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
@@ -169,11 +198,22 @@ async fn show_list(
     };
     let newest_href = (query.before.is_some()).then(|| first_page.href(&path));
     let status_now = filter_status(&query);
-    let counts = status_counts(&found.counts, &first_page, &path, status_now);
+    let group_now = query.status.as_deref().and_then(Figure::parse_group);
+    let mut counts = status_counts(&found.counts, &first_page, &path, status_now);
+    if let Some(all) = counts.first_mut() {
+        all.current = status_now.is_none() && group_now.is_none();
+    }
     let rows = rows
         .into_iter()
-        .map(|row| list_row(row, &zone, &found.location_names))
+        .map(|row| {
+            let warned = found.warned.contains(&row.id);
+            list_row(row, &zone, &found.location_names, warned)
+        })
         .collect();
+    let match_count = match found.matching {
+        1 => "1 lead matches".to_string(),
+        n => format!("{} leads match", thousands(n)),
+    };
     Ok(LeadListPage {
         chrome: user.chrome(),
         csv_href: first_page.href(&format!("{path}.csv")),
@@ -183,8 +223,25 @@ async fn show_list(
         to: query.to.clone().unwrap_or_default(),
         status: status_now
             .map(LeadStatus::as_str)
+            .or(group_now.and_then(Figure::word))
             .unwrap_or_default()
             .to_string(),
+        groups: Figure::GROUPS
+            .into_iter()
+            .filter_map(|figure| Some((figure.word()?, figure.label())))
+            .collect(),
+        period: query
+            .period
+            .as_deref()
+            .and_then(Period::parse)
+            .map(Period::word)
+            .unwrap_or_default()
+            .to_string(),
+        periods: Period::ALL
+            .into_iter()
+            .map(|period| (period.word(), period.label()))
+            .collect(),
+        match_count,
         filtered: query.is_filtered(),
         company: target.company,
         location: target.location,
@@ -245,8 +302,14 @@ fn status_counts(
         .collect()
 }
 
-fn list_row(row: LeadRow, zone: &str, location_names: &HashMap<String, String>) -> ListRow {
+fn list_row(
+    row: LeadRow,
+    zone: &str,
+    location_names: &HashMap<String, String>,
+    warned: bool,
+) -> ListRow {
     let status = row.status();
+    let (code, label) = shown_status(status, warned);
     ListRow {
         name: row.display_name(),
         received: show_time(row.received_at, zone),
@@ -254,12 +317,22 @@ fn list_row(row: LeadRow, zone: &str, location_names: &HashMap<String, String>) 
             .get(&row.location_id)
             .cloned()
             .unwrap_or_default(),
-        status: status.as_str(),
-        status_label: status.label(),
+        status: code,
+        status_label: label,
         attempts: row.attempts,
         email: row.email.unwrap_or_default(),
         phone: row.phone.unwrap_or_default(),
         last_error: row.last_error.unwrap_or_default(),
         id: row.id,
+    }
+}
+
+/// The badge of a lead: its status, or "Delivered with warnings" (its own class) when it was
+/// delivered with warnings.
+pub fn shown_status(status: LeadStatus, warned: bool) -> (&'static str, &'static str) {
+    if warned && status == LeadStatus::Delivered {
+        ("delivered-warnings", Figure::DeliveredWithWarnings.label())
+    } else {
+        (status.as_str(), status.label())
     }
 }

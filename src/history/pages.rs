@@ -7,6 +7,7 @@ use crate::history::chart::Chart;
 use crate::http::pages::Chrome;
 use crate::http::time::ShownTime;
 use crate::leads::LeadStatus;
+use crate::leads::figures::{Figure, Period, success_rate};
 use crate::tenants::model::Company;
 
 /// The start page of a fresh installation.
@@ -34,62 +35,115 @@ pub fn thousands(number: i64) -> String {
     }
 }
 
-/// A location's leads in a time window, by what became of them.
+/// A location's leads in a time window, per status, and how many were delivered with
+/// warnings; every figure is read through [`Figure`], the one definition.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WindowCounts {
-    /// Every lead received.
-    pub received: i64,
-    /// Delivered.
-    pub delivered: i64,
-    /// Failed or rejected.
-    pub failed: i64,
-    /// Queued, retrying or held.
-    pub waiting: i64,
+    /// Leads per status.
+    pub by_status: Vec<(LeadStatus, i64)>,
+    /// Delivered with warnings.
+    pub with_warnings: i64,
 }
 
 impl WindowCounts {
-    /// Counts `count` leads of `status` (unknown statuses count as failed: they need a look).
+    /// Counts `count` leads of `status`.
     pub fn count(&mut self, status: LeadStatus, count: i64) {
-        self.received += count;
-        match status {
-            LeadStatus::Delivered => self.delivered += count,
-            LeadStatus::Failed | LeadStatus::Rejected => self.failed += count,
-            status if status.is_waiting() => self.waiting += count,
-            _ => {}
+        match self.by_status.iter_mut().find(|(known, _)| *known == status) {
+            Some((_, total)) => *total += count,
+            None => self.by_status.push((status, count)),
         }
     }
 
     /// Adds another window's counts.
     pub fn add(&mut self, other: &WindowCounts) {
-        self.received += other.received;
-        self.delivered += other.delivered;
-        self.failed += other.failed;
-        self.waiting += other.waiting;
+        for (status, count) in &other.by_status {
+            self.count(*status, *count);
+        }
+        self.with_warnings += other.with_warnings;
     }
 
-    /// Delivered ÷ (delivered + failed), as "97%", or "—" when nothing has finished.
-    pub fn success_rate(&self) -> String {
-        let finished = self.delivered + self.failed;
-        if finished == 0 {
-            return "—".to_string();
-        }
-        let rate = self.delivered as f64 * 100.0 / finished as f64;
-        if rate > 99.0 && self.failed > 0 {
-            // Never round a failure away: "99.6%", not "100%".
-            format!("{rate:.1}%")
+    /// The number of a figure.
+    pub fn of(&self, figure: Figure) -> i64 {
+        if figure.with_warnings_only() {
+            self.with_warnings
         } else {
-            format!("{}%", rate.floor() as i64)
+            figure.count_of(&self.by_status)
         }
     }
 
-    /// [`thousands`] of each number, in column order.
-    pub fn cells(&self) -> [String; 4] {
-        [
-            thousands(self.received),
-            thousands(self.delivered),
-            thousands(self.failed),
-            thousands(self.waiting),
-        ]
+    /// The leads of one status.
+    pub fn of_status(&self, status: LeadStatus) -> i64 {
+        self.by_status
+            .iter()
+            .filter(|(known, _)| *known == status)
+            .map(|(_, count)| count)
+            .sum()
+    }
+
+    /// Every lead received.
+    pub fn received(&self) -> i64 {
+        self.of(Figure::Received)
+    }
+
+    /// [`success_rate`] of these leads.
+    pub fn success_rate(&self) -> String {
+        success_rate(
+            self.of(Figure::Delivered),
+            self.of(Figure::Failed) + self.of(Figure::Rejected),
+        )
+    }
+}
+
+/// A figure of the dashboard as shown: its number, linked to the list of its leads.
+#[derive(Debug, Clone)]
+pub struct FigureCell {
+    /// Words ("Failed").
+    pub label: &'static str,
+    /// The number, grouped by thousands.
+    pub count: String,
+    /// The number itself.
+    pub value: i64,
+    /// The lead list of exactly these leads.
+    pub href: String,
+    /// CSS class.
+    pub css: &'static str,
+}
+
+/// One window of a dashboard row: the figures in column order, those delivered with
+/// warnings, and the success rate.
+#[derive(Debug, Clone)]
+pub struct WindowView {
+    /// [`Figure::COLUMNS`].
+    pub cells: Vec<FigureCell>,
+    /// Delivered with warnings.
+    pub warnings: FigureCell,
+    /// Success rate.
+    pub rate: String,
+}
+
+impl WindowView {
+    /// The figures of `counts`, each linked to `list_path` filtered to its leads in `period`.
+    pub fn new(counts: &WindowCounts, list_path: &str, period: Period) -> Self {
+        let cell = |figure: Figure| {
+            let value = counts.of(figure);
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            if let Some(word) = figure.word() {
+                query.append_pair("status", word);
+            }
+            query.append_pair("period", period.word());
+            FigureCell {
+                label: figure.label(),
+                count: thousands(value),
+                value,
+                href: format!("{list_path}?{}", query.finish()),
+                css: figure.css(),
+            }
+        };
+        WindowView {
+            cells: Figure::COLUMNS.into_iter().map(cell).collect(),
+            warnings: cell(Figure::DeliveredWithWarnings),
+            rate: counts.success_rate(),
+        }
     }
 }
 
@@ -103,9 +157,9 @@ pub struct LocationStats {
     /// Whether it was deleted (shown while it still has recent leads).
     pub deleted: bool,
     /// Last 24 hours.
-    pub day: WindowCounts,
+    pub day: WindowView,
     /// Last 7 days.
-    pub week: WindowCounts,
+    pub week: WindowView,
 }
 
 /// A recent failure on the dashboard.
@@ -138,6 +192,8 @@ pub struct AttentionRow {
     pub problem: String,
     /// What to do.
     pub action: &'static str,
+    /// The list of the leads concerned, when the problem is leads.
+    pub href: Option<String>,
 }
 
 /// One company on the dashboard.
@@ -149,10 +205,10 @@ pub struct CompanySummary {
     pub has_locations: bool,
     /// Per location.
     pub rows: Vec<LocationStats>,
-    /// All locations, last 24 hours.
-    pub day_total: WindowCounts,
-    /// All locations, last 7 days.
-    pub week_total: WindowCounts,
+    /// All locations, last 7 days, as counted.
+    pub week_counts: WindowCounts,
+    /// All locations, last 7 days, linked to the company's list.
+    pub week_total: WindowView,
     /// The last 14 days.
     pub chart: Chart,
     /// Newest failed or rejected leads.
@@ -190,9 +246,9 @@ pub struct ListRow {
     pub phone: String,
     /// Its location's name.
     pub location: String,
-    /// Status code (badge class).
+    /// Status code (badge class); `delivered-warnings` when delivered with warnings.
     pub status: &'static str,
-    /// Status words.
+    /// Status words ("Delivered with warnings").
     pub status_label: &'static str,
     /// Attempts so far.
     pub attempts: i32,
@@ -236,6 +292,14 @@ pub struct LeadListPage {
     pub to: String,
     /// Status chosen (code; empty for all).
     pub status: String,
+    /// The figures the status can also be (waiting, delivered with warnings): (word, label).
+    pub groups: Vec<(&'static str, &'static str)>,
+    /// Period chosen (`24h`, `7d`; empty for any time).
+    pub period: String,
+    /// The periods offered: (word, words).
+    pub periods: Vec<(&'static str, &'static str)>,
+    /// How many leads match the whole filter, in words ("3 leads match").
+    pub match_count: String,
     /// "All" first, then one per status, with counts.
     pub counts: Vec<StatusCount>,
     /// The leads of this page.
@@ -270,24 +334,20 @@ mod tests {
     }
 
     #[test]
-    fn the_success_rate_counts_finished_leads_and_never_rounds_a_failure_away() {
+    fn the_success_rate_counts_finished_leads_and_rounds_to_the_nearest_percent() {
         let mut counts = WindowCounts::default();
         assert_eq!(counts.success_rate(), "—");
         counts.count(LeadStatus::Queued, 5);
         assert_eq!(counts.success_rate(), "—");
         counts.count(LeadStatus::Delivered, 2);
         counts.count(LeadStatus::Rejected, 1);
-        assert_eq!(counts.success_rate(), "66%");
+        assert_eq!(counts.success_rate(), "67%");
         counts.count(LeadStatus::Delivered, 997);
         assert_eq!(counts.success_rate(), "99.9%");
-        assert_eq!(
-            counts,
-            WindowCounts {
-                received: 1005,
-                delivered: 999,
-                failed: 1,
-                waiting: 5
-            }
-        );
+        assert_eq!(counts.received(), 1005);
+        assert_eq!(counts.of(Figure::Waiting), 5);
+        let view = WindowView::new(&counts, "/locations/l1/leads", Period::Week);
+        assert_eq!(view.cells[4].href, "/locations/l1/leads?status=waiting&period=7d");
+        assert_eq!(view.cells[0].href, "/locations/l1/leads?period=7d");
     }
 }

@@ -31,8 +31,13 @@ pub struct CurrentUser {
     pub company_id: Option<String>,
     /// Company slug (none for platform admins).
     pub company_slug: Option<String>,
-    /// The company's time zone (IANA), for showing times; UTC for platform admins.
+    /// The time zone (IANA) every time is shown in: the one chosen on the account page, else
+    /// the company's, else (platform admins) UTC.
     pub time_zone: String,
+    /// The time zone chosen on the account page, if any.
+    pub own_time_zone: Option<String>,
+    /// The zone followed when none is chosen: the company's, or UTC.
+    pub default_time_zone: String,
     /// SHA-256 of the session token (the session's row id).
     pub session_id: String,
     /// CSRF token for this session's forms.
@@ -124,14 +129,23 @@ impl FromRequest for CurrentUser {
                 Ok(queries::find_live_session(conn, &lookup_id)?)
             })
             .await?;
-            let (user, company_slug, time_zone) = found.ok_or_else(unauthenticated)?;
+            let (user, company_slug, company_zone, own_zone) =
+                found.ok_or_else(unauthenticated)?;
+            let default_time_zone = company_zone.unwrap_or_else(|| "UTC".to_string());
+            // A stored name chrono-tz no longer knows falls back to the default, never to a
+            // page that cannot show times.
+            let own_time_zone = own_zone.filter(|zone| crate::http::time::is_time_zone(zone));
             Ok(CurrentUser {
                 role: user.role(),
                 id: user.id,
                 email: user.email,
                 company_id: user.company_id,
                 company_slug,
-                time_zone: time_zone.unwrap_or_else(|| "UTC".to_string()),
+                time_zone: own_time_zone
+                    .clone()
+                    .unwrap_or_else(|| default_time_zone.clone()),
+                own_time_zone,
+                default_time_zone,
                 session_id,
                 csrf_token: csrf::token_for_session(&state.csrf_key, &token),
                 flash: flash::take(&req),

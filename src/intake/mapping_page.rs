@@ -36,7 +36,7 @@ pub async fn show_mapping(
 ) -> Result<HttpResponse, AppError> {
     let (location, company) = scoped_location(&user, &state, id.into_inner()).await?;
     let form = MappingForm::from_mapping(&stored_mapping(&location.id, &location.mapping));
-    let v2 = v2_section(&state, &location, &company).await?;
+    let v2 = v2_section(&state, &location, &user.time_zone).await?;
     let mut page = MappingPage::new(
         user.chrome(),
         company,
@@ -53,7 +53,7 @@ pub async fn show_mapping(
 async fn v2_section(
     state: &AppState,
     location: &Location,
-    company: &Company,
+    zone: &str,
 ) -> Result<Option<crate::tenants::acculynx_api::V2ListsView>, AppError> {
     if location.api() != crate::tenants::model::AccuLynxApi::V2 {
         return Ok(None);
@@ -63,9 +63,8 @@ async fn v2_section(
         Ok(crate::delivery::v2::lookups::cached(conn, &location_id)?)
     })
     .await?;
-    let zone = company.time_zone.clone();
     let cached = cached.map(|(lookups, at)| {
-        let shown = crate::http::time::show_time(at, &zone);
+        let shown = crate::http::time::show_time(at, zone);
         (lookups, shown.local)
     });
     Ok(Some(crate::tenants::acculynx_api::V2ListsView::new(

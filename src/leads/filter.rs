@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use crate::domain::search::us_national;
+use crate::leads::figures::Figure;
 use crate::leads::status::LeadStatus;
 
 /// What the search box asks for.
@@ -46,6 +47,11 @@ pub struct LeadFilter {
     pub location_id: Option<String>,
     /// One status, or all.
     pub status: Option<LeadStatus>,
+    /// The leads of a dashboard figure that is not one status (waiting, delivered with
+    /// warnings); taken with `status`, like it.
+    pub figure: Option<Figure>,
+    /// Received at or after (UTC): a rolling window of the dashboard.
+    pub received_since: Option<NaiveDateTime>,
     /// Name / email / phone / id.
     pub search: Option<Search>,
     /// Received at or after (UTC).

@@ -28,7 +28,8 @@ pub struct Cursor {
     pub id: String,
 }
 
-type Condition = Box<dyn BoxableExpression<leads::table, MultiBackend, SqlType = Bool>>;
+/// One SQL condition on `leads`, as filters are built from.
+pub type Condition = Box<dyn BoxableExpression<leads::table, MultiBackend, SqlType = Bool>>;
 
 fn and(all: Vec<Condition>) -> Condition {
     all.into_iter()
@@ -87,6 +88,12 @@ fn conditions(
     };
     if let (true, Some(status)) = (with_status, filter.status) {
         all.push(Box::new(leads::status.eq(status)));
+    }
+    if let (true, Some(figure)) = (with_status, filter.figure) {
+        all.extend(figure.conditions());
+    }
+    if let Some(since) = filter.received_since {
+        all.push(Box::new(leads::received_at.ge(since)));
     }
     if let Some(from) = filter.received_from {
         all.push(Box::new(leads::received_at.ge(from)));
@@ -289,4 +296,67 @@ pub fn last_received(
         .filter(and(all))
         .select(max(leads::received_at))
         .first(conn)
+}
+
+/// How many leads match `filter`, its status (or figure) included.
+pub fn count_matching(
+    conn: &mut DbConn,
+    scope: &CompanyScope,
+    company_id: &str,
+    filter: &LeadFilter,
+) -> QueryResult<i64> {
+    leads::table
+        .filter(and(conditions(scope, company_id, filter, true)))
+        .select(count_star())
+        .first(conn)
+}
+
+/// Which of these leads of the company have warnings ([`crate::leads::figures::has_warnings`]).
+pub fn with_warnings_among(
+    conn: &mut DbConn,
+    scope: &CompanyScope,
+    company_id: &str,
+    ids: Vec<String>,
+) -> QueryResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut all = in_scope(scope, company_id);
+    all.push(Box::new(leads::id.eq_any(ids)));
+    all.push(crate::leads::figures::has_warnings());
+    leads::table.filter(and(all)).select(leads::id).load(conn)
+}
+
+/// Leads of a company received since `since` that match a figure, counted per location.
+pub fn count_figure_by_location(
+    conn: &mut DbConn,
+    scope: &CompanyScope,
+    company_id: &str,
+    figure: crate::leads::figures::Figure,
+    since: Option<NaiveDateTime>,
+) -> QueryResult<Vec<(String, i64)>> {
+    let mut all = in_scope(scope, company_id);
+    all.extend(figure.conditions());
+    if let Some(since) = since {
+        all.push(Box::new(leads::received_at.ge(since)));
+    }
+    leads::table
+        .filter(and(all))
+        .group_by(leads::location_id)
+        .select((leads::location_id, count_star()))
+        .load(conn)
+}
+
+/// Leads received since `since`, counted per company, across every company: it takes
+/// [`crate::domain::scope::EveryCompany`], which only the platform scope gives.
+pub fn count_every_company_since(
+    conn: &mut DbConn,
+    _every: &crate::domain::scope::EveryCompany,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(String, i64)>> {
+    leads::table
+        .filter(leads::received_at.ge(since))
+        .group_by(leads::company_id)
+        .select((leads::company_id, count_star()))
+        .load(conn)
 }

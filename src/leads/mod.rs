@@ -9,6 +9,7 @@
 
 pub mod changes;
 pub mod counts;
+pub mod figures;
 pub mod filter;
 pub mod intake;
 pub mod lists;

@@ -160,7 +160,7 @@ pub async fn show_location(
     let (location, company) = scoped_location(&user, &state, id.into_inner()).await?;
     let status = location.status();
     let live = status != LocationStatus::Deleted;
-    let zone = company.time_zone.as_str();
+    let zone = user.time_zone.as_str();
     // The URL is the credential ClientTether presents: only those who may rotate it see it.
     let webhook_url = (live && user.is_admin()).then(|| {
         webhook_url(

@@ -168,7 +168,7 @@ pub async fn rotate_url(
     id: web::Path<String>,
     form: web::Form<RotateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (location, company) = scoped_location(&user, &state, id.into_inner()).await?;
+    let (location, _company) = scoped_location(&user, &state, id.into_inner()).await?;
     user.require_admin()?;
     let back = format!("/locations/{}", location.id);
     let Ok(grace) = Grace::parse(&form.grace) else {
@@ -192,7 +192,7 @@ pub async fn rotate_url(
         }) => format!(
             "The webhook URL was changed. Paste the new URL below into ClientTether now: the old \
              URL keeps working until {}, then stops.",
-            show_time(until, &company.time_zone).local
+            show_time(until, &user.time_zone).local
         ),
         Ok(Rotated {
             previous_valid_until: None,
