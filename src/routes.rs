@@ -71,6 +71,7 @@ route_table! {
     Platform get "/companies" => tenants::companies::list_companies,
     Platform get "/companies/new" => tenants::companies::new_company_form,
     Platform post "/companies" => tenants::companies::create_company,
+    Platform get "/leads" => history::all_leads::pick_company_leads,
 
     Company get "/companies/{slug}" => tenants::companies::show_company,
     Company post "/companies/{slug}" => tenants::companies::update_company,

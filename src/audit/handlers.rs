@@ -1,5 +1,7 @@
 //! `GET /audit`: the audit log of the user's company, or of all companies for platform
-//! admins (optionally one company's, with `?company=SLUG`).
+//! admins (optionally one company's, with `?company=SLUG`), filtered by `action` (a stored
+//! code) and `actor` (who, as recorded) chosen from lists of those present in the entries the
+//! viewer may see; the filters are kept across pages (`before`).
 
 use std::collections::HashMap;
 
@@ -23,7 +25,17 @@ const PAGE_SIZE: i64 = 100;
 #[derive(Debug, Deserialize)]
 pub struct AuditQuery {
     company: Option<String>,
+    action: Option<String>,
+    actor: Option<String>,
     before: Option<i64>,
+}
+
+fn non_empty(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_string)
 }
 
 /// `GET /audit`.
@@ -36,7 +48,9 @@ pub async fn show_audit(
     let scope = user.scope();
     let query = query.into_inner();
     let company_filter = query.company.clone().unwrap_or_default();
-    let (events, companies) = with_db(&state.db, move |conn| {
+    let (action_filter, actor_filter) = (non_empty(&query.action), non_empty(&query.actor));
+    let (action, actor) = (action_filter.clone(), actor_filter.clone());
+    let (events, companies, (actions, actors)) = with_db(&state.db, move |conn| {
         let companies = tenants::list_companies(conn, &scope)?;
         let only = match (&scope, query.company.as_deref().filter(|s| !s.is_empty())) {
             (CompanyScope::All, Some(slug)) => Some(
@@ -48,8 +62,14 @@ pub async fn show_audit(
             ),
             _ => None,
         };
-        let events = queries::list(conn, &scope, only.as_deref(), query.before, PAGE_SIZE)?;
-        Ok((events, companies))
+        let filter = queries::AuditFilter {
+            company_id: only,
+            action,
+            actor,
+        };
+        let events = queries::list(conn, &scope, &filter, query.before, PAGE_SIZE)?;
+        let present = queries::present(conn, &scope, &filter)?;
+        Ok((events, companies, present))
     })
     .await?;
     let names: HashMap<&str, &str> = companies
@@ -58,7 +78,18 @@ pub async fn show_audit(
         .collect();
     let older = (events.len() as i64 == PAGE_SIZE).then(|| {
         let last = events.last().map_or(0, |e| e.id);
-        format!("/audit?company={company_filter}&before={last}")
+        let mut href = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("company", Some(company_filter.clone())),
+            ("action", action_filter.clone()),
+            ("actor", actor_filter.clone()),
+        ] {
+            if let Some(value) = value.filter(|value| !value.is_empty()) {
+                href.append_pair(name, &value);
+            }
+        }
+        href.append_pair("before", &last.to_string());
+        format!("/audit?{}", href.finish())
     });
     let rows = events
         .iter()
@@ -78,7 +109,24 @@ pub async fn show_audit(
                 .to_string(),
         })
         .collect();
+    let action_now = action_filter.clone().unwrap_or_default();
+    let actor_now = actor_filter.clone().unwrap_or_default();
     Ok(AuditPage {
+        filtered: action_filter.is_some() || actor_filter.is_some() || !company_filter.is_empty(),
+        actions: actions
+            .into_iter()
+            .map(|code| {
+                let selected = code == action_now;
+                (Action::label_of(&code), code, selected)
+            })
+            .collect(),
+        actors: actors
+            .into_iter()
+            .map(|actor| {
+                let selected = actor == actor_now;
+                (actor, selected)
+            })
+            .collect(),
         chrome: user.chrome(),
         show_company: user.is_platform_admin(),
         company_filter,

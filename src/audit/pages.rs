@@ -42,4 +42,10 @@ pub struct AuditPage {
     pub companies: Vec<(String, String)>,
     /// Link to the next (older) page.
     pub older: Option<String>,
+    /// Actions present, to filter by: (words, code, chosen).
+    pub actions: Vec<(&'static str, String, bool)>,
+    /// Actors present, to filter by: (who, chosen).
+    pub actors: Vec<(String, bool)>,
+    /// Whether a filter is applied.
+    pub filtered: bool,
 }

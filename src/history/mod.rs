@@ -1,6 +1,7 @@
 //! The portal pages people live in (SPEC §8): the dashboard, lead lists, lead timelines and
 //! the CSV export — and the retention policy that purges old payloads.
 
+pub mod all_leads;
 pub mod chart;
 pub mod csv;
 pub mod dashboard;

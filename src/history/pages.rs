@@ -320,6 +320,29 @@ pub struct LeadListPage {
     pub time_zone: String,
 }
 
+/// A company on the platform admin's `/leads` picker.
+#[derive(Debug, Clone)]
+pub struct CompanyLeadsRow {
+    /// Its name.
+    pub name: String,
+    /// Its lead list.
+    pub href: String,
+    /// Leads received in the last 7 days, grouped by thousands.
+    pub week: String,
+    /// Its lead list of the last 7 days.
+    pub week_href: String,
+}
+
+/// `GET /leads` for a platform admin: pick a company's leads.
+#[derive(Template, WebTemplate)]
+#[template(path = "history/company_picker.html")]
+pub struct CompanyPickerPage {
+    /// Layout data.
+    pub chrome: Chrome,
+    /// Every company, by name.
+    pub rows: Vec<CompanyLeadsRow>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
