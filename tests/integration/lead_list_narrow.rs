@@ -1,5 +1,6 @@
 //! The lead list on a 360 px wide phone screen, in real headless Chromium: every lead's status
-//! is on screen (inside the viewport, with a size), without scrolling sideways.
+//! is on screen (inside the viewport, with a size, not covered), without scrolling sideways:
+//! the page is only scrolled down to each row, never across.
 
 use crate::history::{Setup, setup};
 use crate::history_browser::sign_in;
@@ -20,7 +21,9 @@ async fn the_lead_list_shows_each_status_on_a_360_px_screen() {
             .person("Maximiliana-Josephine", "Vandenberghe-Oppenheimer", "maximiliana.vandenberghe@example.com", "3035550100"),
     );
     insert_lead(&app, &LeadSeed::new(&a.id, &a.location_id).status("retrying"));
-    insert_lead(&app, &LeadSeed::new(&a.id, &a.location_id));
+    let mut warned = LeadSeed::new(&a.id, &a.location_id).person("Marcus", "Reyes", "", "");
+    warned.warnings = vec!["The phone number \"555\" is too short to send.".to_string()];
+    insert_lead(&app, &warned);
     sign_in(&browser, &app, &a.admin.email).await;
     browser.client.set_window_size(360, 800).await.unwrap();
     for path in [
@@ -34,7 +37,7 @@ async fn the_lead_list_shows_each_status_on_a_360_px_screen() {
             .execute(
                 "return [window.innerWidth, window.innerHeight].concat(\
                    Array.from(document.querySelectorAll('#leads tbody td.status')).map(cell => {\
-                     cell.scrollIntoView({block: 'center'});\
+                     window.scrollTo(0, cell.getBoundingClientRect().top + window.scrollY - 200);\
                      const r = cell.getBoundingClientRect();\
                      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);\
                      return [r.left, r.top, r.right, r.bottom, cell.contains(hit) ? 1 : 0, cell.innerText];\
