@@ -200,10 +200,7 @@ pub fn find_live_session(conn: &mut DbConn, session_id: &str) -> QueryResult<Opt
 /// Sets the time zone a user sees times in (`None`: the default, their company's or UTC).
 pub fn set_time_zone(conn: &mut DbConn, user_id: &str, zone: Option<&str>) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
-        .set((
-            users::time_zone.eq(zone),
-            users::updated_at.eq(now()),
-        ))
+        .set((users::time_zone.eq(zone), users::updated_at.eq(now())))
         .execute(conn)
         .map(drop)
 }

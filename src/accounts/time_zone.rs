@@ -60,5 +60,9 @@ pub async fn update_time_zone(
             user.default_time_zone
         ),
     };
-    Ok(flash::redirect_with("/account", FlashKind::Success, &message))
+    Ok(flash::redirect_with(
+        "/account",
+        FlashKind::Success,
+        &message,
+    ))
 }

@@ -69,8 +69,7 @@ async fn lead_page(
         || attempts
             .iter()
             .any(|attempt| attempt.outcome == crate::leads::AttemptOutcome::Warning);
-    (view.status, view.status_label) =
-        crate::history::lists::shown_status(lead.status(), warned);
+    (view.status, view.status_label) = crate::history::lists::shown_status(lead.status(), warned);
     if let Some(v2) = v2 {
         view.acculynx_contact_id = v2.contact_id;
         view.acculynx_job_id = v2.job_id;

@@ -48,7 +48,11 @@ pub struct WindowCounts {
 impl WindowCounts {
     /// Counts `count` leads of `status`.
     pub fn count(&mut self, status: LeadStatus, count: i64) {
-        match self.by_status.iter_mut().find(|(known, _)| *known == status) {
+        match self
+            .by_status
+            .iter_mut()
+            .find(|(known, _)| *known == status)
+        {
             Some((_, total)) => *total += count,
             None => self.by_status.push((status, count)),
         }
@@ -370,7 +374,10 @@ mod tests {
         assert_eq!(counts.received(), 1005);
         assert_eq!(counts.of(Figure::Waiting), 5);
         let view = WindowView::new(&counts, "/locations/l1/leads", Period::Week);
-        assert_eq!(view.cells[4].href, "/locations/l1/leads?status=waiting&period=7d");
+        assert_eq!(
+            view.cells[4].href,
+            "/locations/l1/leads?status=waiting&period=7d"
+        );
         assert_eq!(view.cells[0].href, "/locations/l1/leads?period=7d");
     }
 }

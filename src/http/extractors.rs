@@ -129,8 +129,7 @@ impl FromRequest for CurrentUser {
                 Ok(queries::find_live_session(conn, &lookup_id)?)
             })
             .await?;
-            let (user, company_slug, company_zone, own_zone) =
-                found.ok_or_else(unauthenticated)?;
+            let (user, company_slug, company_zone, own_zone) = found.ok_or_else(unauthenticated)?;
             let default_time_zone = company_zone.unwrap_or_else(|| "UTC".to_string());
             // A stored name chrono-tz no longer knows falls back to the default, never to a
             // page that cannot show times.

@@ -141,11 +141,7 @@ pub fn has_warnings() -> Condition {
     let warned = delivery_attempts::table
         .filter(delivery_attempts::outcome.eq(AttemptOutcome::Warning))
         .select(delivery_attempts::lead_id);
-    Box::new(
-        leads::warnings
-            .ne(NO_WARNINGS)
-            .or(leads::id.eq_any(warned)),
-    )
+    Box::new(leads::warnings.ne(NO_WARNINGS).or(leads::id.eq_any(warned)))
 }
 
 /// The `warnings` column of a lead without warnings.

@@ -50,7 +50,10 @@ fn strip_tags(html: &str) -> String {
 pub async fn list_count(session: &Session, href: &str) -> i64 {
     let html = page(session, href).await;
     let marker = "<strong id=\"match-count\">";
-    let start = html.find(marker).unwrap_or_else(|| panic!("no count on {href}")) + marker.len();
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no count on {href}"))
+        + marker.len();
     let text = &html[start..];
     let number: String = text
         .chars()
@@ -88,10 +91,7 @@ fn seed_mixed_leads(setup: &Setup) -> Seeded {
     let south = add_location(app, &a.id, "alpha South");
     set_location(app, &south, "valid", now() - Duration::days(30));
     let seed = |location: &str, status: &'static str, age: Duration| {
-        insert_lead(
-            app,
-            &LeadSeed::new(&a.id, location).status(status).ago(age),
-        )
+        insert_lead(app, &LeadSeed::new(&a.id, location).status(status).ago(age))
     };
     for _ in 0..2 {
         seed(&north, "delivered", Duration::hours(1));
@@ -102,7 +102,9 @@ fn seed_mixed_leads(setup: &Setup) -> Seeded {
     let v2_warned = seed(&north, "delivered", Duration::hours(30));
     let mut attempt = AttemptSeed::delivered(1, now() - Duration::hours(30));
     attempt.outcome = "warning";
-    attempt.summary = "The appointment was not set: AccuLynx answered 500. The job was created all the same.".to_string();
+    attempt.summary =
+        "The appointment was not set: AccuLynx answered 500. The job was created all the same."
+            .to_string();
     insert_attempt(app, &v2_warned, &attempt);
     seed(&north, "failed", Duration::hours(2));
     seed(&north, "failed", Duration::days(3));
@@ -130,8 +132,18 @@ async fn every_dashboard_number_opens_a_list_of_exactly_that_many_leads() {
     assert_eq!(
         row_cells(&html, &seeded.north),
         [
-            "8", "3 1 with warnings", "1", "1", "2", "60%", "11", "4 2 with warnings", "2",
-            "1", "3", "57%"
+            "8",
+            "3 1 with warnings",
+            "1",
+            "1",
+            "2",
+            "60%",
+            "11",
+            "4 2 with warnings",
+            "2",
+            "1",
+            "3",
+            "57%"
         ]
     );
     let links = numbered_list_links(&html);
@@ -147,7 +159,10 @@ async fn every_dashboard_number_opens_a_list_of_exactly_that_many_leads() {
     let failed = links
         .iter()
         .find(|(href, _)| {
-            href.starts_with(&format!("/locations/{}/leads?status=failed&period=7d", seeded.north))
+            href.starts_with(&format!(
+                "/locations/{}/leads?status=failed&period=7d",
+                seeded.north
+            ))
         })
         .unwrap();
     assert_eq!(failed.1, 2);
@@ -172,7 +187,10 @@ async fn locations_with_failed_held_or_retrying_leads_need_attention() {
     let admin = login(&setup.app, &setup.world.a.admin.email).await;
     let html = page(&admin, "/").await;
     let attention = &html[html.find("Locations that need attention").unwrap()..];
-    assert!(!attention.contains("Every location has a working key"), "{attention}");
+    assert!(
+        !attention.contains("Every location has a working key"),
+        "{attention}"
+    );
     for (location, problem) in [
         (&seeded.north, "2 leads failed in the last 7 days."),
         (&seeded.north, "1 lead rejected in the last 7 days."),
@@ -219,8 +237,9 @@ async fn delivered_with_warnings_has_its_own_badge_in_lists_and_on_the_dashboard
         list[at..at + list[at..].find("</tr>").unwrap()].to_string()
     };
     assert!(
-        row(&warned)
-            .contains("<span class=\"badge badge-delivered-warnings\">Delivered with warnings</span>"),
+        row(&warned).contains(
+            "<span class=\"badge badge-delivered-warnings\">Delivered with warnings</span>"
+        ),
         "{}",
         row(&warned)
     );

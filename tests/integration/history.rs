@@ -130,7 +130,9 @@ async fn the_dashboard_counts_each_location_charts_fourteen_days_and_lists_failu
     // 1 held. Received, delivered, failed, rejected, waiting, success.
     assert_eq!(
         dashboard_cells(&html, "alpha North"),
-        ["6", "3", "1", "0", "1", "75%", "10", "5", "1", "1", "2", "71%"]
+        [
+            "6", "3", "1", "0", "1", "75%", "10", "5", "1", "1", "2", "71%"
+        ]
     );
     assert_eq!(
         dashboard_cells(&html, "alpha South"),

@@ -18,9 +18,17 @@ async fn the_lead_list_shows_each_status_on_a_360_px_screen() {
         &app,
         &LeadSeed::new(&a.id, &a.location_id)
             .status("failed")
-            .person("Maximiliana-Josephine", "Vandenberghe-Oppenheimer", "maximiliana.vandenberghe@example.com", "3035550100"),
+            .person(
+                "Maximiliana-Josephine",
+                "Vandenberghe-Oppenheimer",
+                "maximiliana.vandenberghe@example.com",
+                "3035550100",
+            ),
     );
-    insert_lead(&app, &LeadSeed::new(&a.id, &a.location_id).status("retrying"));
+    insert_lead(
+        &app,
+        &LeadSeed::new(&a.id, &a.location_id).status("retrying"),
+    );
     let mut warned = LeadSeed::new(&a.id, &a.location_id).person("Marcus", "Reyes", "", "");
     warned.warnings = vec!["The phone number \"555\" is too short to send.".to_string()];
     insert_lead(&app, &warned);
@@ -57,7 +65,10 @@ async fn the_lead_list_shows_each_status_on_a_360_px_screen() {
             let [left, top, right, bottom, seen] =
                 [0, 1, 2, 3, 4].map(|i| cell[i].as_f64().unwrap());
             let text = cell[5].as_str().unwrap();
-            assert!(right - left > 0.0 && bottom - top > 0.0, "{path}: {text} has no size");
+            assert!(
+                right - left > 0.0 && bottom - top > 0.0,
+                "{path}: {text} has no size"
+            );
             assert!(
                 left >= 0.0 && right <= width && top >= 0.0 && bottom <= height,
                 "{path}: the status {text:?} is outside the {width}px screen: {cell:?}"

@@ -37,19 +37,38 @@ async fn each_user_sees_times_in_their_own_time_zone_with_the_zone_named() {
     // minutes, the lead page seconds.
     for email in [&a.admin.email, &a.viewer.email] {
         let session = login(&app, email).await;
-        assert!(page(&session, &list_path).await.contains(">2026-11-27 14:03 MST</time>"));
-        assert!(page(&session, &lead_path).await.contains(">2026-11-27 14:03:05 MST</time>"));
+        assert!(
+            page(&session, &list_path)
+                .await
+                .contains(">2026-11-27 14:03 MST</time>")
+        );
+        assert!(
+            page(&session, &lead_path)
+                .await
+                .contains(">2026-11-27 14:03:05 MST</time>")
+        );
     }
     let platform = login(&app, &world.platform.email).await;
-    assert!(page(&platform, &list_path).await.contains(">2026-11-27 21:03 UTC</time>"));
-    assert!(page(&platform, &lead_path).await.contains(">2026-11-27 21:03:05 UTC</time>"));
+    assert!(
+        page(&platform, &list_path)
+            .await
+            .contains(">2026-11-27 21:03 UTC</time>")
+    );
+    assert!(
+        page(&platform, &lead_path)
+            .await
+            .contains(">2026-11-27 21:03:05 UTC</time>")
+    );
 
     // A zone chrono-tz does not know is refused with a sentence, and nothing changes.
     let admin = login(&app, &a.admin.email).await;
     let refused = choose_zone(&admin, "Mars/Olympus").await;
     assert_eq!(refused.status(), 422);
     let body = refused.text().await.unwrap();
-    assert!(body.contains("is not a time zone leadrelay knows"), "{body}");
+    assert!(
+        body.contains("is not a time zone leadrelay knows"),
+        "{body}"
+    );
     assert!(body.contains("value=\"Mars/Olympus\""));
     assert!(page(&admin, &list_path).await.contains("14:03 MST"));
 
@@ -58,16 +77,32 @@ async fn each_user_sees_times_in_their_own_time_zone_with_the_zone_named() {
     let account = page(&admin, "/account").await;
     assert!(account.contains("<strong id=\"shown-in\">Europe/London</strong>"));
     assert!(account.contains("Times are now shown in Europe/London."));
-    assert!(page(&admin, &list_path).await.contains(">2026-11-27 21:03 GMT</time>"));
-    assert!(page(&admin, &lead_path).await.contains(">2026-11-27 21:03:05 GMT</time>"));
+    assert!(
+        page(&admin, &list_path)
+            .await
+            .contains(">2026-11-27 21:03 GMT</time>")
+    );
+    assert!(
+        page(&admin, &lead_path)
+            .await
+            .contains(">2026-11-27 21:03:05 GMT</time>")
+    );
     let viewer = login(&app, &a.viewer.email).await;
     assert!(page(&viewer, &list_path).await.contains("14:03 MST"));
     // The same for a platform admin.
     assert_eq!(choose_zone(&platform, "Asia/Tokyo").await.status(), 303);
-    assert!(page(&platform, &lead_path).await.contains(">2026-11-28 06:03:05 JST</time>"));
+    assert!(
+        page(&platform, &lead_path)
+            .await
+            .contains(">2026-11-28 06:03:05 JST</time>")
+    );
     // Empty goes back to the default.
     assert_eq!(choose_zone(&admin, "").await.status(), 303);
-    assert!(page(&admin, &list_path).await.contains(">2026-11-27 14:03 MST</time>"));
+    assert!(
+        page(&admin, &list_path)
+            .await
+            .contains(">2026-11-27 14:03 MST</time>")
+    );
 }
 
 #[tokio::test]
@@ -81,10 +116,16 @@ async fn platform_admins_open_any_companys_leads_from_a_top_level_leads_entry() 
     assert!(home.contains("<a href=\"/leads\">Leads</a>"), "{home}");
     let picker = page(&platform, "/leads").await;
     for (company, count) in [(&world.a, 1), (&world.b, 2)] {
-        let link = format!("<a href=\"/companies/{}/leads\">Company {}</a>", company.slug, company.slug);
+        let link = format!(
+            "<a href=\"/companies/{}/leads\">Company {}</a>",
+            company.slug, company.slug
+        );
         assert!(picker.contains(&link), "{picker}");
         let week = format!("/companies/{}/leads?period=7d", company.slug);
-        assert!(picker.contains(&format!("<a href=\"{week}\">{count}</a>")), "{picker}");
+        assert!(
+            picker.contains(&format!("<a href=\"{week}\">{count}</a>")),
+            "{picker}"
+        );
         assert_eq!(
             crate::dashboard_figures::list_count(&platform, &week).await,
             count
@@ -147,13 +188,24 @@ async fn the_audit_log_filters_by_action_and_by_user_across_pages() {
     }
     assert!(!html.contains("spy@bravo.example") && !html.contains("location.key_set"));
 
-    let first = page(&admin, "/audit?action=location.renamed&actor=ops%40alpha.example").await;
+    let first = page(
+        &admin,
+        "/audit?action=location.renamed&actor=ops%40alpha.example",
+    )
+    .await;
     assert_eq!(actions_of(&first).len(), 100);
-    assert!(actions_of(&first).iter().all(|code| code == "location.renamed"));
+    assert!(
+        actions_of(&first)
+            .iter()
+            .all(|code| code == "location.renamed")
+    );
     assert!(first.contains("<option value=\"ops@alpha.example\" selected>"));
     assert!(!first.contains("other@alpha.example</td>"));
     let older = older_link(&first).expect("a second page");
-    assert!(older.contains("action=location.renamed") && older.contains("actor=ops%40alpha.example"), "{older}");
+    assert!(
+        older.contains("action=location.renamed") && older.contains("actor=ops%40alpha.example"),
+        "{older}"
+    );
     let second = page(&admin, &older).await;
     assert_eq!(actions_of(&second).len(), 5);
     assert!(older_link(&second).is_none());
@@ -172,7 +224,10 @@ async fn the_audit_log_filters_by_action_and_by_user_across_pages() {
     let bravo = page(&platform, "/audit?company=bravo").await;
     let codes = actions_of(&bravo);
     assert!(codes.contains(&"location.key_set".to_string()), "{codes:?}");
-    assert!(!codes.contains(&"location.renamed".to_string()), "{codes:?}");
+    assert!(
+        !codes.contains(&"location.renamed".to_string()),
+        "{codes:?}"
+    );
     assert!(bravo.contains("<option value=\"spy@bravo.example\">"));
     assert!(!bravo.contains("<option value=\"ops@alpha.example\">"));
 }
