@@ -223,7 +223,9 @@ async fn a_rotated_url_works_during_its_grace_period_only() {
     // Each rotation is in the audit log, without the token.
     let audit = page(&admin, "/audit").await;
     assert_eq!(
-        audit.matches("Rotated the webhook URL").count(),
+        audit
+            .matches("<tr data-action=\"location.url_rotated\">")
+            .count(),
         2,
         "{audit}"
     );
