@@ -155,6 +155,19 @@ async fn every_dashboard_number_opens_a_list_of_exactly_that_many_leads() {
             "the dashboard shows {shown} for {href}"
         );
     }
+    // The CSV export of a figure's list holds the same leads.
+    for (href, shown) in links
+        .iter()
+        .filter(|(href, _)| href.contains("status=waiting"))
+    {
+        let csv = admin
+            .get(&href.replace("/leads?", "/leads.csv?"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(csv.lines().count() as i64 - 1, *shown, "{href}: {csv}");
+    }
     // The failed figure links to failed leads only.
     let failed = links
         .iter()
