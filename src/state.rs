@@ -40,6 +40,9 @@ pub struct AppState {
     pub intake_limiter: Arc<crate::intake::limits::IntakeLimiter>,
     /// Locations as the webhook needs them; invalidate an entry after changing a location.
     pub intake_locations: Arc<crate::intake::cache::LocationCache>,
+    /// Where the webhook notes the calls it refuses (a bounded queue, written in the
+    /// background).
+    pub refused_log: crate::intake::refused::RefusedLog,
     /// The group-commit writer every hot write path goes through.
     pub writer: GroupCommit,
     /// Wakes this process's delivery worker when leads become due (intake, replays,

@@ -11,6 +11,7 @@ use crate::audit::{self, Action, Actor};
 use crate::crypto::password;
 use crate::db::DbConn;
 use crate::error::AppError;
+use crate::http::confirm::{ConfirmField, ConfirmPage};
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::time::show_time;
@@ -262,8 +263,20 @@ pub async fn reset_password(
     user: CurrentUser,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    form: web::Form<ConfirmField>,
 ) -> Result<HttpResponse, AppError> {
     let (target, slug) = managed_user(&user, &state, id.into_inner()).await?;
+    if !form.given() {
+        return ConfirmPage::new(
+            user.chrome(),
+            format!("Reset the password of {}?", target.email),
+            format!("/users/{}/reset-password", target.id),
+        )
+        .saying("A new password is made and shown to you once; their current password stops working and they are signed out everywhere.")
+        .button("Reset password")
+        .cancel_to(format!("/companies/{slug}/users"))
+        .answer();
+    }
     let generated = password::generate_password();
     let hash = passwords::hash(generated.clone()).await?;
     let actor = Actor::user(&user);
@@ -298,6 +311,7 @@ pub async fn remove_user(
     user: CurrentUser,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    form: web::Form<ConfirmField>,
 ) -> Result<HttpResponse, AppError> {
     let (target, slug) = managed_user(&user, &state, id.into_inner()).await?;
     let back = format!("/companies/{slug}/users");
@@ -307,6 +321,17 @@ pub async fn remove_user(
             FlashKind::Error,
             "You cannot remove yourself; ask another admin.",
         ));
+    }
+    if !form.given() {
+        return ConfirmPage::new(
+            user.chrome(),
+            format!("Remove {}?", target.email),
+            format!("/users/{}/remove", target.id),
+        )
+        .saying("They can no longer sign in, and are signed out at once. What they did stays in the audit log.")
+        .button("Remove user")
+        .cancel_to(back)
+        .answer();
     }
     let actor = Actor::user(&user);
     let message = format!("{} was removed.", target.email);

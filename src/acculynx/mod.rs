@@ -12,6 +12,8 @@ pub mod client;
 pub mod enums;
 pub mod fields;
 pub mod lead;
+pub mod objections;
+pub mod transport_words;
 pub mod v2;
 
 pub use enums::{JobCategory, PhoneType, Priority, WorkType};

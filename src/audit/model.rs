@@ -92,6 +92,7 @@ actions! {
     V2DefaultsChanged => "location.v2_defaults_changed", "Changed the AccuLynx v2 defaults";
     LeadReplayed => "lead.replayed", "Replayed a lead";
     LeadEdited => "lead.edited", "Edited and resent a lead";
+    LeadRetriedNow => "lead.retried_now", "Made a waiting lead due now";
     MasterKeyRotated => "instance.master_key_rotated", "Rotated the master key";
 }
 

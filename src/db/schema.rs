@@ -207,6 +207,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Webhook calls the intake refused, per location (the newest kept; no body, no token).
+    refused_requests (id) {
+        id -> BigInt,
+        location_id -> Text,
+        received_at -> Timestamp,
+        http_status -> Integer,
+        reason -> Text,
+        content_type -> Text,
+        body_size -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(locations -> companies (company_id));
@@ -214,6 +227,7 @@ diesel::joinable!(leads -> locations (location_id));
 diesel::joinable!(delivery_attempts -> leads (lead_id));
 diesel::joinable!(lead_events -> leads (lead_id));
 diesel::joinable!(v2_deliveries -> leads (lead_id));
+diesel::joinable!(refused_requests -> locations (location_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance_secrets,
@@ -229,4 +243,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     v2_deliveries,
     v2_contacts,
     v2_lookups,
+    refused_requests,
 );

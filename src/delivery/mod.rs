@@ -10,6 +10,7 @@ mod one_lead;
 pub mod outcome;
 pub mod queries;
 pub mod replay;
+pub mod retry_now;
 pub mod schedule;
 pub mod send;
 pub mod v2;

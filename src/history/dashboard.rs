@@ -168,7 +168,8 @@ fn company_summary(
         .map(|(row, errors)| {
             let status = row.status();
             let reason = match (&row.last_error, field_errors(&errors).first()) {
-                (Some(error), _) => error.clone(),
+                (Some(error), _) => crate::acculynx::transport_words::translate(error)
+                    .map_or_else(|| error.clone(), |(plain, _)| plain),
                 (None, Some(first)) => first.message.clone(),
                 (None, None) => status.meaning().to_string(),
             };

@@ -78,6 +78,37 @@ pub fn lead_from_form(form: &[(String, String)]) -> Map<String, Value> {
         .collect()
 }
 
+/// Reads the appointment date typed in the form with the intake's own parser (SPEC §6.2:
+/// `12/10/2026 9:00 AM`, `2026-12-10 09:00`, RFC 3339, a bare date…), in the location's time
+/// zone when it has one, and puts it in `body` as AccuLynx takes it. A date it cannot read stays
+/// as typed and is returned as the field's problem, in words.
+pub fn read_appointment(
+    body: &mut Map<String, Value>,
+    zone: Option<chrono_tz::Tz>,
+) -> FieldProblems {
+    let mut problems = FieldProblems::new();
+    let name = LeadField::InitialAppointmentDate.name();
+    let Some(typed) = body.get(name).and_then(Value::as_str).map(str::to_string) else {
+        return problems;
+    };
+    let mut warnings = Vec::new();
+    match crate::intake::normalize::appointment(&typed, zone, &mut warnings) {
+        Ok(read) => {
+            body.insert(name.to_string(), Value::String(read));
+        }
+        Err(_) => {
+            problems.insert(
+                name.to_string(),
+                vec![format!(
+                    "{} \u{201c}{typed}\u{201d} is not a date and time leadrelay can read; write it like 12/10/2026 9:00 AM or 2026-12-10 14:30.",
+                    LeadField::InitialAppointmentDate.label()
+                )],
+            );
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +132,27 @@ mod tests {
             fields.iter().find(|f| f.name == "notes").unwrap().kind,
             "textarea"
         );
+    }
+
+    #[test]
+    fn the_appointment_date_is_read_as_the_intake_reads_it() {
+        let mut body = serde_json::json!({"firstName": "Jane", "initialAppointmentDate": "12/10/2026 9:00 AM"})
+            .as_object()
+            .cloned()
+            .unwrap();
+        assert!(read_appointment(&mut body, None).is_empty());
+        assert_eq!(body["initialAppointmentDate"], "2026-12-10T09:00:00");
+        assert!(crate::acculynx::check::check_lead(&Value::Object(body.clone())).is_ok());
+        let zone: chrono_tz::Tz = "America/Denver".parse().unwrap();
+        body.insert("initialAppointmentDate".into(), "12/10/2026 9:00 AM".into());
+        assert!(read_appointment(&mut body, Some(zone)).is_empty());
+        assert_eq!(body["initialAppointmentDate"], "2026-12-10T16:00:00Z");
+        body.insert("initialAppointmentDate".into(), "next tuesday".into());
+        let problems = read_appointment(&mut body, None);
+        assert!(
+            problems["initialAppointmentDate"][0]
+                .starts_with("Appointment date \u{201c}next tuesday\u{201d} is not a date")
+        );
+        assert_eq!(body["initialAppointmentDate"], "next tuesday");
     }
 }

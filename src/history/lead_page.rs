@@ -1,6 +1,6 @@
 //! The lead page `GET /leads/{id}` and its two actions (SPEC §7, §8): `POST
 //! /leads/{id}/replay` (send a delivered or failed lead again; a delivered one only with
-//! `confirm=yes`) and `POST /leads/{id}/edit` (change the AccuLynx fields of a rejected or
+//! `confirm=yes`; without it the answer is a confirm page) and `POST /leads/{id}/edit` (change the AccuLynx fields of a rejected or
 //! failed lead and send it). Both are for admins; both wake the delivery worker once the
 //! lead is back in the queue.
 
@@ -11,12 +11,14 @@ use serde_json::{Map, Value};
 
 use crate::acculynx::check::FieldProblems;
 use crate::acculynx::fields::LeadField;
+use crate::acculynx::objections;
 use crate::audit::Actor;
 use crate::delivery::replay::{self, ReplayError};
 use crate::error::AppError;
-use crate::history::edit_form::{edit_fields, lead_from_form};
+use crate::history::edit_form::{edit_fields, lead_from_form, read_appointment};
 use crate::history::lead_view::{LeadPage, lead_view};
 use crate::history::timeline::timeline;
+use crate::http::confirm::ConfirmPage;
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::with_db;
@@ -70,11 +72,30 @@ async fn lead_page(
             .iter()
             .any(|attempt| attempt.outcome == crate::leads::AttemptOutcome::Warning);
     (view.status, view.status_label) = crate::history::lists::shown_status(lead.status(), warned);
+    view.retry_now = crate::delivery::retry_now::waits_to_retry(&lead, crate::db::now());
     if let Some(v2) = v2 {
         view.acculynx_contact_id = v2.contact_id;
         view.acculynx_job_id = v2.job_id;
     }
     let can_manage = user.is_admin();
+    // AccuLynx's objections to the last attempt, in words with the fields' labels.
+    let objections = match attempts.last() {
+        Some(last)
+            if lead.status == LeadStatus::Failed && matches!(last.http_status, Some(400 | 422)) =>
+        {
+            last.response_body
+                .as_deref()
+                .map(objections::field_problems)
+                .unwrap_or_default()
+        }
+        _ => FieldProblems::new(),
+    };
+    if !objections.is_empty() {
+        view.last_error = Some(format!(
+            "AccuLynx rejected the lead: {}",
+            objections::sentences(&objections).join(" ")
+        ));
+    }
     let (values, errors, edit_open) = match refused {
         Some(refused) => (refused.values, refused.errors, true),
         None => (
@@ -83,8 +104,8 @@ async fn lead_page(
                 .and_then(|body| serde_json::from_str::<Value>(body).ok())
                 .and_then(|body| body.as_object().cloned())
                 .unwrap_or_default(),
-            FieldProblems::new(),
-            lead.status == LeadStatus::Rejected,
+            objections.clone(),
+            lead.status == LeadStatus::Rejected || !objections.is_empty(),
         ),
     };
     // Problems of no known field (the body as a whole, an unknown name) go above the form.
@@ -155,6 +176,47 @@ pub async fn replay_lead(
                 "The lead is queued to be sent again; its new attempt appears below in a moment.",
             ))
         }
+        Err(ReplayError::NeedsConfirmation) => ConfirmPage::new(
+            user.chrome(),
+            "Send this delivered lead to AccuLynx again?",
+            format!("/leads/{id}/replay"),
+        )
+        .saying("This lead was already delivered to AccuLynx. Sending it again gives AccuLynx a second copy: with AccuLynx v1 a second lead, with v2 a new job for the same contact.")
+        .saying("The lead is queued and sent as it is now; the first delivery stays in its history.")
+        .button("Send again")
+        .cancel_to(back)
+        .answer(),
+        Err(err) => refusal(&back, err),
+    }
+}
+
+/// `POST /leads/{id}/retry-now`: a lead waiting for its next attempt is made due now.
+pub async fn retry_lead_now(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    check_access(&user, &state, &id).await?;
+    let scope = user.scope();
+    let actor = Actor::user(&user);
+    let lead_id = id.clone();
+    let outcome = with_db(&state.db, move |conn| {
+        Ok(crate::delivery::retry_now::retry_now(
+            conn, &scope, &actor, &lead_id,
+        ))
+    })
+    .await?;
+    let back = format!("/leads/{id}");
+    match outcome {
+        Ok(after_commit) => {
+            after_commit.apply(&state);
+            Ok(flash::redirect_with(
+                &back,
+                FlashKind::Success,
+                "The lead is due now; its next attempt appears below in a moment.",
+            ))
+        }
         Err(err) => refusal(&back, err),
     }
 }
@@ -168,7 +230,26 @@ pub async fn edit_lead(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     check_access(&user, &state, &id).await?;
-    let body = lead_from_form(&form.into_inner());
+    let mut body = lead_from_form(&form.into_inner());
+    let zone = location_zone(&user, &state, &id).await?;
+    let date_problems = read_appointment(&mut body, zone);
+    if !date_problems.is_empty() {
+        let page = lead_page(
+            &user,
+            &state,
+            id,
+            Some(RefusedEdit {
+                values: body,
+                errors: date_problems,
+            }),
+        )
+        .await?;
+        return render_page(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            &page,
+            None,
+        );
+    }
     let scope = user.scope();
     let actor = Actor::user(&user);
     let lead_id = id.clone();
@@ -208,6 +289,24 @@ pub async fn edit_lead(
         }
         Err(err) => refusal(&back, err),
     }
+}
+
+/// The time zone the location of a lead reads local times in (its field mapping's), if any.
+async fn location_zone(
+    user: &CurrentUser,
+    state: &AppState,
+    id: &str,
+) -> Result<Option<chrono_tz::Tz>, AppError> {
+    let scope = user.scope();
+    let id = id.to_string();
+    with_db(&state.db, move |conn| {
+        let lead = queries::find_lead(conn, &scope, &id)?;
+        let location = tenants::find_location(conn, &scope, &lead.location_id)?;
+        Ok(crate::intake::cache::CachedLocation::new(location)
+            .mapping
+            .time_zone())
+    })
+    .await
 }
 
 fn refusal(back: &str, err: ReplayError) -> Result<HttpResponse, AppError> {

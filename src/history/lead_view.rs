@@ -100,14 +100,18 @@ pub struct LeadView {
     pub next_attempt: Option<ShownTime>,
     /// When AccuLynx accepted it.
     pub delivered: Option<ShownTime>,
-    /// Why the last attempt failed.
+    /// Why the last attempt failed, in words.
     pub last_error: Option<String>,
+    /// The network stack's own words for it, when it was a network error.
+    pub last_error_detail: Option<String>,
     /// Whether it may be replayed (status, payload and location permitting).
     pub replayable: bool,
     /// Whether a replay needs a confirmation (it was delivered).
     pub replay_needs_confirmation: bool,
     /// Whether it may be edited and resent.
     pub editable: bool,
+    /// Whether it waits for a later attempt, so "Retry now" applies.
+    pub retry_now: bool,
     /// The AccuLynx contact its v2 delivery found or created.
     pub acculynx_contact_id: Option<String>,
     /// The AccuLynx job its v2 delivery created.
@@ -232,10 +236,19 @@ pub fn lead_view(
             .filter(|_| waiting)
             .map(|at| show_time(at, zone)),
         delivered: lead.delivered_at.map(|at| show_time(at, zone)),
-        last_error: lead.last_error.clone(),
+        last_error: lead.last_error.as_deref().map(|error| {
+            crate::acculynx::transport_words::translate(error)
+                .map_or_else(|| error.to_string(), |(plain, _)| plain)
+        }),
+        last_error_detail: lead
+            .last_error
+            .as_deref()
+            .and_then(crate::acculynx::transport_words::translate)
+            .map(|(_, detail)| detail),
         replayable: sendable && status.can_replay(),
         replay_needs_confirmation: status == LeadStatus::Delivered,
         editable: sendable && status.can_edit(),
+        retry_now: false,
         acculynx_contact_id: None,
         acculynx_job_id: None,
     }

@@ -322,7 +322,15 @@ fn list_row(
         attempts: row.attempts,
         email: row.email.unwrap_or_default(),
         phone: row.phone.unwrap_or_default(),
-        last_error: row.last_error.unwrap_or_default(),
+        last_error: row
+            .last_error
+            .map(
+                |error| match crate::acculynx::transport_words::translate(&error) {
+                    Some((plain, _)) => plain,
+                    None => error,
+                },
+            )
+            .unwrap_or_default(),
         id: row.id,
     }
 }

@@ -49,8 +49,10 @@ pub struct AttemptStep {
     pub response_headers: Vec<(String, String)>,
     /// The answer's body, made readable.
     pub response_body: Option<String>,
-    /// The network error.
+    /// The network error, as recorded (shown behind a disclosure).
     pub error: Option<String>,
+    /// The network error in one plain sentence.
+    pub error_plain: Option<&'static str>,
     /// The request, e.g. `POST /api/v2/jobs`.
     pub request: Option<String>,
 }
@@ -109,7 +111,8 @@ pub fn timeline(
             ),
             outcome: attempt.outcome.as_str(),
             outcome_label: attempt.outcome.label(),
-            summary: attempt.summary.clone(),
+            summary: crate::acculynx::transport_words::translate(&attempt.summary)
+                .map_or_else(|| attempt.summary.clone(), |(plain, _)| plain),
             request: attempt.request.clone(),
             request_body: attempt.request_body.as_deref().map(readable_json),
             response_headers: pairs(&attempt.response_headers),
@@ -119,6 +122,10 @@ pub fn timeline(
                 .filter(|body| !body.is_empty())
                 .map(readable_json),
             error: attempt.error.clone(),
+            error_plain: attempt
+                .error
+                .as_deref()
+                .map(crate::acculynx::transport_words::plain_sentence),
         });
         let item = TimelineItem {
             at: show_time(attempt.started_at, zone),

@@ -1,6 +1,7 @@
 //! Web plumbing shared by the features: page chrome, security headers, static assets, and
 //! running database work off the async threads.
 
+pub mod confirm;
 pub mod csrf;
 pub mod extractors;
 pub mod flash;

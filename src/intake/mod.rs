@@ -29,7 +29,10 @@ pub mod mapping_queries;
 pub mod names;
 pub mod normalize;
 pub mod pages;
+pub mod refused;
+pub mod refused_queries;
 pub mod store;
+pub mod test_lead;
 pub mod webhook;
 
 #[cfg(test)]

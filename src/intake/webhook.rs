@@ -20,6 +20,7 @@ use crate::http::with_db;
 use crate::intake::body::{BodyError, parse_body_with_files};
 use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
+use crate::intake::refused::Refusal;
 use crate::intake::store::{Received, new_lead};
 use crate::leads::intake as queries;
 use crate::leads::{Lead, LeadStatus};
@@ -56,20 +57,45 @@ pub async fn receive_webhook(
     payload: web::Payload,
 ) -> HttpResponse {
     let (location_id, token) = path.into_inner();
+    let refused = |status: StatusCode, reason: &str, size: Option<u64>| {
+        note_refusal(&state, &req, &location_id, status, reason, size);
+    };
     // Before any database read (SPEC §5).
     let Some(version) = state.url_signer.verify(&location_id, &token) else {
+        refused(StatusCode::NOT_FOUND, BAD_TOKEN, None);
         return not_found();
     };
     let location = match live_location(&state, &location_id, version).await {
         Ok(location) => location,
-        Err(answer) => return answer,
+        Err(answer) => {
+            match answer.status() {
+                StatusCode::NOT_FOUND => refused(StatusCode::NOT_FOUND, OLD_URL, None),
+                StatusCode::GONE => refused(StatusCode::GONE, DELETED, None),
+                _ => {}
+            }
+            return answer;
+        }
     };
     if let Err(wait) = state.intake_limiter.check(&location_id) {
+        refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many leads at once for this location: over the intake rate, so ClientTether was told to send it again later.",
+            None,
+        );
         return too_many_requests(wait);
     }
     let body = match read_body(payload).await {
         Ok(body) => body,
-        Err(answer) => return answer,
+        Err(answer) => {
+            let status = answer.status();
+            let reason = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                "The body was larger than 64 KiB."
+            } else {
+                "The body could not be read (the connection broke off while it was sent)."
+            };
+            refused(status, reason, None);
+            return answer;
+        }
     };
     let content_type = req
         .headers()
@@ -85,18 +111,39 @@ pub async fn receive_webhook(
                 }
                 BodyError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             };
+            refused(status, err.message(), Some(body.len() as u64));
             return json_error(status, code, err.message());
         }
     };
-    let mapped = location.mapping.map_body(&parsed);
     let received = Received {
         content_type: content_type.as_deref().unwrap_or(""),
         headers: req.headers(),
         peer: req.peer_addr().map(|addr| addr.ip().to_string()),
         body: &body,
     };
-    let lead = new_lead(&location, &received, &mapped);
+    match store_parsed(&state, &location, &received, &parsed).await {
+        Some((lead, mapped)) => answer(&lead, &mapped),
+        None => json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "leadrelay could not store the lead right now; send it again later.",
+        ),
+    }
+}
+
+/// Maps a parsed body for the location, stores the lead (committed before this returns) and
+/// wakes the worker when it is due: the webhook's own path, which the portal's "Send a test
+/// lead" takes too. `None` when the lead could not be stored (logged).
+pub async fn store_parsed(
+    state: &AppState,
+    location: &CachedLocation,
+    received: &Received<'_>,
+    parsed: &crate::intake::body::ParsedBody,
+) -> Option<(Lead, MappedLead)> {
+    let mapped = location.mapping.map_body(parsed);
+    let lead = new_lead(location, received, &mapped);
     let window = location.mapping.dedupe_window_hours();
+    let location_id = location.location.id.clone();
     // One write statement (the dedupe lookup only reads), and it can run again.
     let stored = state
         .writer
@@ -106,11 +153,7 @@ pub async fn receive_webhook(
         Ok(lead) => lead,
         Err(err) => {
             tracing::error!(location_id = %location_id, error = %err, "webhook: the lead could not be stored");
-            return json_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "leadrelay could not store the lead right now; send it again later.",
-            );
+            return None;
         }
     };
     if lead.status == LeadStatus::Queued {
@@ -118,11 +161,41 @@ pub async fn receive_webhook(
     }
     state.metrics.lead_received(lead.status);
     tracing::info!(lead_id = %lead.id, location_id = %location_id, status = %lead.status, "lead received");
-    answer(&lead, &mapped)
+    Some((lead, mapped))
+}
+
+const BAD_TOKEN: &str = "The URL's token does not belong to this location: the webhook URL was mistyped, cut short, or is not one leadrelay made.";
+const OLD_URL: &str = "An old webhook URL of this location was used: it stopped working when the URL was rotated. Paste the current URL into ClientTether.";
+const DELETED: &str = "This location was deleted; its webhook URL no longer accepts leads.";
+
+/// Hands a refusal to the refused-request log (a queue; never waits, never the body or the
+/// token). The log keeps it only if the path's location exists.
+fn note_refusal(
+    state: &AppState,
+    req: &HttpRequest,
+    location_id: &str,
+    status: StatusCode,
+    reason: &str,
+    size: Option<u64>,
+) {
+    let header_text = |name: header::HeaderName| {
+        req.headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string)
+    };
+    let size = size.or_else(|| header_text(header::CONTENT_LENGTH)?.trim().parse().ok());
+    state.refused_log.record(Refusal {
+        location_id: location_id.to_string(),
+        status: status.as_u16(),
+        reason: reason.to_string(),
+        content_type: header_text(header::CONTENT_TYPE),
+        body_size: size,
+    });
 }
 
 /// The location of an authentic URL, from the cache or the database; or the answer to give.
-async fn live_location(
+pub async fn live_location(
     state: &AppState,
     location_id: &str,
     version: i32,
@@ -239,8 +312,25 @@ pub async fn method_not_allowed() -> HttpResponse {
     response
 }
 
-/// Any other path under `/hooks/` (no token, extra segments): the same 404 as a bad token.
-pub async fn unknown_webhook_url() -> HttpResponse {
+/// Any other path under `/hooks/` (no token, extra segments): the same 404 as a bad token,
+/// noted for the location its first segment names, if that location exists.
+pub async fn unknown_webhook_url(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    rest: web::Path<String>,
+) -> HttpResponse {
+    if req.method() == actix_web::http::Method::POST
+        && let Some(location_id) = rest.split('/').next().filter(|id| !id.is_empty())
+    {
+        note_refusal(
+            &state,
+            &req,
+            location_id,
+            StatusCode::NOT_FOUND,
+            "The URL is not a whole webhook URL (its token is missing or it has extra parts): it was cut short or mistyped.",
+            None,
+        );
+    }
     not_found()
 }
 

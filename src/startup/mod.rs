@@ -92,6 +92,7 @@ impl Application {
                 settings.intake_rate,
             )),
             writer,
+            refused_log: crate::intake::refused::RefusedLog::start(db.clone()),
             db,
             secure_cookies: public_url.scheme() == "https",
             csrf_key: master_key.derive("csrf v1"),

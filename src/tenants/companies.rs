@@ -277,16 +277,16 @@ pub async fn show_company(
 
 /// A location as its company's page lists it.
 pub fn location_row(location: crate::tenants::model::Location) -> LocationRow {
-    let status = location.status();
     let key_label = match (location.key_status(), &location.key_last4) {
         (KeyStatus::Missing, _) | (_, None) => "No AccuLynx key yet".to_string(),
         (KeyStatus::Rejected, Some(last4)) => format!("Key …{last4} rejected by AccuLynx"),
         (KeyStatus::Valid, Some(last4)) => format!("Key …{last4} works"),
         (KeyStatus::Untested, Some(last4)) => format!("Key …{last4} (not tested)"),
     };
+    let shown = crate::tenants::shown_status::shown_status(&location);
     LocationRow {
-        status: status.as_str(),
-        status_label: status.label(),
+        status: shown.badge,
+        status_label: shown.label,
         key_label,
         location,
     }

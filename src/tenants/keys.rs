@@ -201,7 +201,13 @@ pub async fn test_location_key(
     Ok(flash::redirect_with(
         &back,
         kind,
-        &format!("{message} {}", check.next_step()),
+        // The flash says it plainly; the page keeps the network's detail behind a disclosure.
+        &format!(
+            "{} {}",
+            crate::acculynx::transport_words::translate(&message)
+                .map_or_else(|| message.clone(), |(plain, _)| plain),
+            check.next_step()
+        ),
     ))
 }
 

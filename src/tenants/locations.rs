@@ -8,18 +8,18 @@ use crate::audit::{self, Action, Actor};
 use crate::db::DbConn;
 use crate::effects::AfterCommit;
 use crate::error::AppError;
+use crate::http::confirm::{ConfirmField, ConfirmPage};
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
-use crate::http::time::show_time;
 use crate::http::with_db;
 use crate::state::AppState;
 use crate::tenants::companies::location_row;
+pub use crate::tenants::location_page::show_location;
 use crate::tenants::model::{
     AccuLynxApi, Company, Location, LocationStatus, NewLocation, check_name,
 };
-use crate::tenants::pages::{CompanyPage, KeyView, LocationPage};
+use crate::tenants::pages::CompanyPage;
 use crate::tenants::queries;
-use crate::tenants::webhook_urls::{Grace, webhook_url};
 
 /// The location name form.
 #[derive(Debug, Deserialize)]
@@ -151,83 +151,6 @@ pub async fn scoped_location(
     .await
 }
 
-/// `GET /locations/{id}`.
-pub async fn show_location(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<LocationPage, AppError> {
-    let (location, company) = scoped_location(&user, &state, id.into_inner()).await?;
-    let status = location.status();
-    let live = status != LocationStatus::Deleted;
-    let zone = user.time_zone.as_str();
-    // The URL is the credential ClientTether presents: only those who may rotate it see it.
-    let webhook_url = (live && user.is_admin()).then(|| {
-        webhook_url(
-            &state.public_url,
-            &state.url_signer,
-            &location.id,
-            location.url_version,
-        )
-    });
-    let now = crate::db::now();
-    let previous_url_until = match (
-        location.previous_url_version,
-        location.previous_url_valid_until,
-    ) {
-        (Some(_), Some(until)) if live && now < until => Some(show_time(until, zone)),
-        _ => None,
-    };
-    let key_status = location.key_status();
-    let key = KeyView {
-        saved: location.acculynx_key.is_some(),
-        last4: location.key_last4.clone().unwrap_or_default(),
-        set_at: location.key_set_at.map(|at| show_time(at, zone)),
-        status: key_status.as_str(),
-        status_label: key_status.label(),
-        checked_at: location.key_checked_at.map(|at| show_time(at, zone)),
-        check_message: location.key_check_message.clone(),
-    };
-    Ok(LocationPage {
-        chrome: user.chrome(),
-        created: show_time(location.created_at, zone),
-        can_manage: user.is_admin(),
-        status: status.as_str(),
-        status_label: status.label(),
-        webhook_url,
-        previous_url_until,
-        graces: &Grace::ALL,
-        key,
-        api: location.api(),
-        rate_limit: rate_limit_sentence(&location, zone, now),
-        company,
-        location,
-        error: None,
-    })
-}
-
-/// The rate-limit window AccuLynx v2 said the location's company used up, in words.
-fn rate_limit_sentence(
-    location: &Location,
-    zone: &str,
-    now: chrono::NaiveDateTime,
-) -> Option<String> {
-    let policy = location.rate_limit_policy.as_deref()?;
-    let until = location.rate_limited_until?;
-    let at = show_time(until, zone);
-    Some(if until > now {
-        format!(
-            "AccuLynx's {policy} rate limit was reached: this location's leads wait in the queue until {} ({}), then are sent.",
-            at.local, at.utc
-        )
-    } else {
-        format!(
-            "AccuLynx's {policy} rate limit was last reached; sending resumed at {} ({}).",
-            at.local, at.utc
-        )
-    })
-}
-
 /// `POST /locations/{id}/rename`.
 pub async fn rename_location(
     user: CurrentUser,
@@ -344,13 +267,29 @@ pub async fn resume_location(
     change_status(user, state, id.into_inner(), LocationStatus::Active).await
 }
 
-/// `POST /locations/{id}/delete`.
+/// `POST /locations/{id}/delete`: without `confirm=yes`, the confirm page.
 pub async fn delete_location(
     user: CurrentUser,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    form: web::Form<ConfirmField>,
 ) -> Result<HttpResponse, AppError> {
-    change_status(user, state, id.into_inner(), LocationStatus::Deleted).await
+    let id = id.into_inner();
+    if !form.given() {
+        let (location, _) = scoped_location(&user, &state, id).await?;
+        user.require_admin()?;
+        return ConfirmPage::new(
+            user.chrome(),
+            format!("Delete {}?", location.name),
+            format!("/locations/{}/delete", location.id),
+        )
+        .saying("Its webhook URL and AccuLynx key stop working at once: ClientTether's calls to it are refused, and leads still waiting are not sent.")
+        .saying("Its lead history stays and can still be read. A deleted location cannot be brought back.")
+        .button("Delete location")
+        .cancel_to(format!("/locations/{}", location.id))
+        .answer();
+    }
+    change_status(user, state, id, LocationStatus::Deleted).await
 }
 
 /// Pauses, resumes or deletes a location, with its audit entry; call inside a write

@@ -82,8 +82,10 @@ pub struct KeyView {
     pub status_label: &'static str,
     /// When it was last tested.
     pub checked_at: Option<ShownTime>,
-    /// The outcome of that test.
+    /// The outcome of that test, in words.
     pub check_message: Option<String>,
+    /// The network stack's own words, when the test could not reach AccuLynx.
+    pub check_detail: Option<String>,
 }
 
 /// A location's page.
@@ -98,8 +100,8 @@ pub struct LocationPage {
     pub location: Location,
     /// Status code.
     pub status: &'static str,
-    /// Status words.
-    pub status_label: &'static str,
+    /// Its state as shown (status with what its key allows).
+    pub shown: crate::tenants::shown_status::ShownStatus,
     /// Whether the viewer may change things.
     pub can_manage: bool,
     /// When it was created.
@@ -116,6 +118,24 @@ pub struct LocationPage {
     pub api: crate::tenants::model::AccuLynxApi,
     /// AccuLynx's rate-limit window its leads wait for, or the last one hit, in a sentence.
     pub rate_limit: Option<String>,
+    /// The webhook calls refused lately, newest first.
+    pub refused: Vec<RefusedRow>,
+    /// The test lead just sent from this page: its id, to link to.
+    pub test_lead: Option<String>,
     /// What went wrong.
     pub error: Option<String>,
+}
+
+/// A refused webhook call as the location page lists it.
+pub struct RefusedRow {
+    /// When.
+    pub at: ShownTime,
+    /// The status answered.
+    pub status: i32,
+    /// Why, in words.
+    pub reason: String,
+    /// The request's content type (empty when none was sent).
+    pub content_type: String,
+    /// The body's size in words.
+    pub size: String,
 }

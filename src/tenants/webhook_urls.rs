@@ -11,6 +11,7 @@ use crate::crypto::url_token::UrlSigner;
 use crate::db::DbConn;
 use crate::domain::scope::CompanyScope;
 use crate::error::AppError;
+use crate::http::confirm::ConfirmPage;
 use crate::http::extractors::CurrentUser;
 use crate::http::flash::{self, FlashKind};
 use crate::http::time::show_time;
@@ -159,6 +160,9 @@ pub fn rotate(
 pub struct RotateForm {
     #[serde(default)]
     grace: String,
+    /// `yes` once the user confirmed (see `http::confirm`).
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /locations/{id}/rotate-url`.
@@ -178,6 +182,24 @@ pub async fn rotate_url(
             "Choose how long the old URL should keep working, then press Rotate URL again.",
         ));
     };
+    if form.confirm != "yes" {
+        return ConfirmPage::new(
+            user.chrome(),
+            format!("Change the webhook URL of {}?", location.name),
+            format!("/locations/{}/rotate-url", location.id),
+        )
+        .saying("A new webhook URL is made for this location. You will need to paste it into every ClientTether Action Plan that sends leads here.")
+        .saying(match grace {
+            Grace::None => "The old URL stops working at once: leads sent to it are refused until ClientTether has the new one.",
+            Grace::OneHour => "The old URL keeps working for 1 hour, then stops.",
+            Grace::OneDay => "The old URL keeps working for 24 hours, then stops.",
+            Grace::SevenDays => "The old URL keeps working for 7 days, then stops.",
+        })
+        .button("Rotate URL")
+        .carry("grace", grace.code())
+        .cancel_to(back)
+        .answer();
+    }
     let actor = Actor::user(&user);
     let scope = user.scope();
     let location_id = location.id.clone();

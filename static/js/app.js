@@ -26,11 +26,22 @@ document.addEventListener("click", function (event) {
 });
 
 document.addEventListener("submit", function (event) {
-  // Forms that need a confirmation: <form data-confirm="Question?">.
+  // Forms that need a confirmation: <form data-confirm="Question?">. Without script the
+  // server answers a confirm page; with it, the browser's dialog is that step, and the form
+  // carries the confirmation the server asks for.
   var form = event.target;
   var question = form.getAttribute && form.getAttribute("data-confirm");
-  if (question && !window.confirm(question)) {
+  if (!question) { return; }
+  if (!window.confirm(question)) {
     event.preventDefault();
+    return;
+  }
+  if (!form.querySelector("input[name=confirm]")) {
+    var field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "confirm";
+    field.value = "yes";
+    form.appendChild(field);
   }
 });
 

@@ -104,7 +104,10 @@ async fn changing_a_role_resetting_and_removing_take_effect_at_once() {
         "still an admin"
     );
     let reset = admin
-        .post(&format!("/users/{id}/reset-password"), &[])
+        .post(
+            &format!("/users/{id}/reset-password"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(reset.status(), 200);
     assert_eq!(
@@ -120,7 +123,7 @@ async fn changing_a_role_resetting_and_removing_take_effect_at_once() {
     );
     assert_eq!(
         admin
-            .post(&format!("/users/{id}/remove"), &[])
+            .post(&format!("/users/{id}/remove"), &[("confirm", "yes")])
             .await
             .status(),
         303
@@ -269,7 +272,7 @@ async fn a_company_admin_manages_locations_and_sees_empty_states() {
     );
     assert_eq!(
         admin
-            .post(&format!("{location_path}/delete"), &[])
+            .post(&format!("{location_path}/delete"), &[("confirm", "yes")])
             .await
             .status(),
         303

@@ -55,7 +55,7 @@ async fn an_operator_sets_up_signs_in_creates_a_company_and_a_location_and_signs
     browser.goto(&app.url("/companies/peak-roofing")).await;
     let table = browser.text("table").await;
     assert!(
-        table.contains("North Denver") && table.contains("Active"),
+        table.contains("North Denver") && table.contains("No AccuLynx key yet"),
         "{table}"
     );
 

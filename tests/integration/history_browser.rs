@@ -72,7 +72,7 @@ async fn wait_for_path(browser: &Browser, path: &str) {
 }
 
 /// The text of the browser's confirmation dialog, once it is open.
-async fn dialog_text(browser: &Browser) -> String {
+pub async fn dialog_text(browser: &Browser) -> String {
     let deadline = Instant::now() + StdDuration::from_secs(10);
     loop {
         if let Ok(text) = browser.client.get_alert_text().await {

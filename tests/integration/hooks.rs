@@ -165,7 +165,7 @@ async fn a_rotated_url_works_during_its_grace_period_only() {
     let html = post_and_follow(
         &admin,
         &format!("/locations/{id}/rotate-url"),
-        &[("grace", "1h")],
+        &[("grace", "1h"), ("confirm", "yes")],
     )
     .await;
     let flash = flash_in(&html).unwrap();
@@ -205,7 +205,7 @@ async fn a_rotated_url_works_during_its_grace_period_only() {
     let html = post_and_follow(
         &admin,
         &format!("/locations/{id}/rotate-url"),
-        &[("grace", "0")],
+        &[("grace", "0"), ("confirm", "yes")],
     )
     .await;
     assert!(
@@ -243,7 +243,7 @@ async fn a_deleted_location_answers_410_and_its_page_has_no_url_and_no_key_form(
     let url = webhook_url_in(&page(&admin, &format!("/locations/{id}")).await).unwrap();
     assert_eq!(
         admin
-            .post(&format!("/locations/{id}/delete"), &[])
+            .post(&format!("/locations/{id}/delete"), &[("confirm", "yes")])
             .await
             .status(),
         303

@@ -99,7 +99,7 @@ async fn location_list_and_rotate_url_show_and_change_the_urls() {
     let admin = login(&app, &world.a.admin.email).await;
     assert_eq!(
         admin
-            .post(&format!("/locations/{zed}/delete"), &[])
+            .post(&format!("/locations/{zed}/delete"), &[("confirm", "yes")])
             .await
             .status(),
         303

@@ -34,6 +34,7 @@ mod mapping_page;
 mod master_key_rotation;
 mod metrics;
 mod migrations;
+mod portal_fixes;
 mod portal_settings;
 mod processes;
 mod retention;

@@ -346,7 +346,12 @@ async fn the_mapping_of_a_deleted_location_can_be_read_but_not_changed() {
     let world = seed_world(&app);
     let id = &world.a.location_id;
     let admin = login(&app, &world.a.admin.email).await;
-    post_and_follow(&admin, &format!("/locations/{id}/delete"), &[]).await;
+    post_and_follow(
+        &admin,
+        &format!("/locations/{id}/delete"),
+        &[("confirm", "yes")],
+    )
+    .await;
 
     let html = page(&admin, &mapping_path(id)).await;
     assert!(html.contains("its field mapping can no longer be changed"));

@@ -99,7 +99,7 @@ async fn rotate_master_key_keeps_every_key_and_every_url_and_retires_the_old_key
     post_and_follow(
         &b_admin,
         &format!("/locations/{}/rotate-url", world.b.location_id),
-        &[("grace", "24h")],
+        &[("grace", "24h"), ("confirm", "yes")],
     )
     .await;
     let listed_before = [

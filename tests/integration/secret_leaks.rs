@@ -32,9 +32,9 @@ async fn no_key_and_no_token_appears_in_logs_output_or_pages() {
     shown.push(test_key(&admin, &id).await);
     let first = webhook_url_in(&page(&admin, &format!("/locations/{id}")).await).unwrap();
     let rotate = format!("/locations/{id}/rotate-url");
-    shown.push(post_and_follow(&admin, &rotate, &[("grace", "1h")]).await);
+    shown.push(post_and_follow(&admin, &rotate, &[("grace", "1h"), ("confirm", "yes")]).await);
     let second = webhook_url_in(shown.last().unwrap()).unwrap();
-    shown.push(post_and_follow(&admin, &rotate, &[("grace", "0")]).await);
+    shown.push(post_and_follow(&admin, &rotate, &[("grace", "0"), ("confirm", "yes")]).await);
     let current = webhook_url_in(shown.last().unwrap()).unwrap();
     let forged = format!(
         "{}/hooks/{id}/{}",

@@ -224,7 +224,7 @@ async fn test_key_says_when_acculynx_cannot_be_reached_and_keeps_the_key() {
     save_key(&admin, id, &new_key()).await;
     let html = test_key(&admin, id).await;
     let flash = flash_in(&html).unwrap();
-    assert!(flash.contains("could not reach AccuLynx"), "{flash}");
+    assert!(flash.contains("AccuLynx could not be reached"), "{flash}");
     assert!(flash.contains("the key was kept"), "{flash}");
     let row = location_row(&app, id);
     assert_eq!(

@@ -194,7 +194,10 @@ async fn bad_urls_deleted_locations_and_other_methods_get_404_410_and_405() {
     assert!(body["error"].is_string());
     let admin = login(&app, &world.a.admin.email).await;
     admin
-        .post(&format!("/locations/{}/delete", world.a.location_id), &[])
+        .post(
+            &format!("/locations/{}/delete", world.a.location_id),
+            &[("confirm", "yes")],
+        )
         .await;
     let (status, body) = answer_of(
         app.client

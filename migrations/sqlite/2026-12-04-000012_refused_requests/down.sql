@@ -1,0 +1,2 @@
+DROP INDEX refused_requests_location_idx;
+DROP TABLE refused_requests;
