@@ -10,7 +10,12 @@ use leadrelay::cli::{Cli, Command, CompanyCommand, ServeArgs, UserCommand};
 use leadrelay::config::{ConfigError, LogFormat, LogSettings, Settings};
 use leadrelay::history::retention;
 use leadrelay::startup::{self, shutdown_signal};
+use leadrelay::tenants::key_rotation::Resealer;
 use leadrelay::{accounts, bench, one_line_error, sandbox, telemetry, tenants};
+
+/// Values other features seal with the master key, re-sealed by `rotate-master-key` in the
+/// same transaction as the AccuLynx keys.
+const RESEALERS: &[Resealer] = &[];
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -78,7 +83,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::RotateMasterKey(args) => {
             let settings = Settings::from_args(&args.settings)?;
             telemetry::init(&settings.log);
-            runtime()?.block_on(tenants::key_rotation::rotate_command(settings, args))
+            runtime()?.block_on(tenants::key_rotation::rotate_command(
+                settings, args, RESEALERS,
+            ))
         }
         Command::Demo(args) => {
             telemetry::init(&LogSettings {

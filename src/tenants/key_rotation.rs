@@ -16,6 +16,19 @@ use crate::db::DbConn;
 use crate::tenants::queries;
 use crate::tenants::secrets::{self, MASTER_KEY_CHECK};
 
+/// Another feature's sealed values (two-factor secrets, alert webhook URLs, …), re-sealed in
+/// the rotation's own transaction. The wiring passes the list, so this feature never imports
+/// the features that own those values.
+#[derive(Debug, Clone, Copy)]
+pub struct Resealer {
+    /// What one value is, for the summary ("two-factor secret").
+    pub one: &'static str,
+    /// What several are ("two-factor secrets").
+    pub many: &'static str,
+    /// Re-seals every such value from the old key to the new one; returns how many.
+    pub reseal: fn(&mut DbConn, &SecretBox, &SecretBox) -> anyhow::Result<usize>,
+}
+
 /// What a rotation re-encrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RotationReport {
@@ -23,6 +36,8 @@ pub struct RotationReport {
     pub location_keys: usize,
     /// Names of the instance secrets (the signing secret, the key check, …).
     pub instance_secrets: Vec<String>,
+    /// Other features' values, in the words of their [`Resealer`], with how many.
+    pub others: Vec<(String, usize)>,
 }
 
 impl RotationReport {
@@ -41,8 +56,14 @@ impl RotationReport {
                 other => other,
             })
             .collect();
+        let others: Vec<String> = self
+            .others
+            .iter()
+            .map(|(what, count)| format!("{count} {what}"))
+            .collect();
         let mut items = vec![keys.as_str()];
         items.extend(names);
+        items.extend(others.iter().map(String::as_str));
         let listed = match items.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
             _ => items.join(""),
@@ -52,11 +73,13 @@ impl RotationReport {
 }
 
 /// Re-seals every secret from `old` to `new` in one write transaction and records it in the
-/// audit log. Fails, changing nothing, if any value does not open with `old`.
+/// audit log, with every `resealers`' values in the same transaction. Fails, changing nothing,
+/// if any value does not open with `old`.
 pub fn rotate_master_key(
     conn: &mut DbConn,
     old: &SecretBox,
     new: &SecretBox,
+    resealers: &[Resealer],
 ) -> anyhow::Result<RotationReport> {
     if old.fingerprint() == new.fingerprint() {
         bail!("the new master key is the one already in use; nothing to do");
@@ -101,9 +124,22 @@ pub fn rotate_master_key(
                 &new.seal(&plain, location_id.as_bytes()),
             )?;
         }
+        let mut others = Vec::with_capacity(resealers.len());
+        for resealer in resealers {
+            let count = (resealer.reseal)(conn, old, new)?;
+            if count > 0 {
+                let what = if count == 1 {
+                    resealer.one
+                } else {
+                    resealer.many
+                };
+                others.push((what.to_string(), count));
+            }
+        }
         let report = RotationReport {
             location_keys: keys.len(),
             instance_secrets,
+            others,
         };
         audit::record(
             conn,
@@ -133,10 +169,12 @@ pub fn restart_advice(source: &MasterKeySource, new_key_file: &Path) -> String {
     }
 }
 
-/// `leadrelay rotate-master-key`: re-seals every secret under the new key in one transaction.
+/// `leadrelay rotate-master-key`: re-seals every secret under the new key in one transaction,
+/// the other features' values through `resealers`.
 pub async fn rotate_command(
     settings: crate::config::Settings,
     args: crate::cli::RotateMasterKeyArgs,
+    resealers: &'static [Resealer],
 ) -> anyhow::Result<()> {
     use crate::crypto::master_key::MasterKey;
     use crate::crypto::secret_box::SecretBox;
@@ -149,7 +187,7 @@ pub async fn rotate_command(
     let report = tokio::task::spawn_blocking(move || {
         let old = SecretBox::new(&old_key);
         secrets::open_instance_secrets(&mut conn, &old, variable)?;
-        rotate_master_key(&mut conn, &old, &SecretBox::new(&new_key))
+        rotate_master_key(&mut conn, &old, &SecretBox::new(&new_key), resealers)
     })
     .await??;
     println!("{}", report.summary());
