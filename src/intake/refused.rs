@@ -1,4 +1,4 @@
-//! The refused-request log (SPEC §6 answers 400/404/410/413/415/429): so a broken Action Plan
+//! The refused-request log (SPEC §6 answers 400/404/408/410/413/415/429): so a broken Action Plan
 //! shows up on its location's page instead of looking like "no leads arrived".
 //!
 //! The webhook hands each refusal to [`RefusedLog::record`], which only tries to put it in a

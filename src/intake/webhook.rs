@@ -3,7 +3,7 @@
 //! The token is checked before anything else, in constant time and without touching the
 //! database, so random or tampered URLs cost nothing and learn nothing: they answer the
 //! same 404 as an unknown location. Answers are JSON (SPEC §6): 202 queued or held, 200
-//! duplicate, 422 rejected, and 400/405/410/413/415/429 with an `error` and a `message` that
+//! duplicate, 422 rejected, and 400/405/408/410/413/415/429 with an `error` and a `message` that
 //! tells the sender what was wrong. Every accepted lead is committed before the answer.
 
 use std::sync::Arc;
@@ -48,6 +48,10 @@ fn target_kind(location: &Location, version: i32) -> Target {
 /// Largest body accepted (SPEC §6).
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// Time a sender has to deliver the whole body once its headers are in. A client that
+/// trickles or stalls gets 408 and its connection back, instead of holding it open.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// `POST /hooks/{location_id}/{token}`: verify the URL, check the rate, read and map the
 /// body, store the lead (committed before answering), wake the worker, answer.
 pub async fn receive_webhook(
@@ -84,14 +88,16 @@ pub async fn receive_webhook(
         );
         return too_many_requests(wait);
     }
-    let body = match read_body(payload).await {
+    let body = match read_body(&req, payload).await {
         Ok(body) => body,
         Err(answer) => {
             let status = answer.status();
-            let reason = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                "The body was larger than 64 KiB."
-            } else {
-                "The body could not be read (the connection broke off while it was sent)."
+            let reason = match status {
+                StatusCode::PAYLOAD_TOO_LARGE => "The body was larger than 64 KiB.",
+                StatusCode::REQUEST_TIMEOUT => {
+                    "The body did not arrive within 10 seconds of the request's headers."
+                }
+                _ => "The body could not be read (the connection broke off while it was sent).",
             };
             refused(status, reason, None);
             return answer;
@@ -235,9 +241,9 @@ pub async fn live_location(
     }
 }
 
-/// Reads at most [`MAX_BODY`] bytes; a larger body is refused without reading it all.
-async fn read_body(mut payload: web::Payload) -> Result<web::Bytes, HttpResponse> {
-    use futures_util::StreamExt;
+/// Reads at most [`MAX_BODY`] bytes within [`BODY_READ_TIMEOUT`]; a larger body is refused
+/// without reading it (at once when its `Content-Length` says so), a late one with 408.
+async fn read_body(req: &HttpRequest, payload: web::Payload) -> Result<web::Bytes, HttpResponse> {
     let too_large = || {
         json_error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -245,6 +251,30 @@ async fn read_body(mut payload: web::Payload) -> Result<web::Bytes, HttpResponse
             "The body is larger than 64 KiB; send only the contact's fields.",
         )
     };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    match tokio::time::timeout(BODY_READ_TIMEOUT, read_all(payload, too_large)).await {
+        Ok(read) => read,
+        Err(_) => Err(json_error(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "The body did not arrive within 10 seconds; send the lead again.",
+        )),
+    }
+}
+
+/// The body's chunks, refused with `too_large` past [`MAX_BODY`].
+async fn read_all(
+    mut payload: web::Payload,
+    too_large: impl Fn() -> HttpResponse,
+) -> Result<web::Bytes, HttpResponse> {
+    use futures_util::StreamExt;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|err| match err {
