@@ -52,6 +52,12 @@ pub enum Command {
     Location(LocationCommand),
     /// Re-encrypt every stored secret under a new master key; webhook URLs do not change.
     RotateMasterKey(RotateMasterKeyArgs),
+    /// Copy the SQLite database to FILE while leadrelay runs (PostgreSQL: use pg_dump).
+    ///
+    /// The copy holds every lead acknowledged before the backup started. It is checked before
+    /// it is kept, written with mode 0600, and never overwrites a file. Keep the master key
+    /// with it: without the key the AccuLynx keys in the copy cannot be read.
+    Backup(BackupArgs),
     /// Apply the retention policy now: purge the payloads of old finished leads.
     ///
     /// Purges the payloads (bodies received, AccuLynx leads, AccuLynx's answers) of finished
@@ -223,6 +229,17 @@ pub struct RotateUrlArgs {
     pub settings: SettingsArgs,
 }
 
+/// `leadrelay backup`
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to create (it must not exist yet).
+    #[arg(long, value_name = "FILE")]
+    pub to: std::path::PathBuf,
+    /// Database settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
 /// `leadrelay rotate-master-key`
 #[derive(Debug, Args)]
 pub struct RotateMasterKeyArgs {
@@ -318,6 +335,11 @@ pub struct SettingsArgs {
     /// Lead payloads older than this many days are purged [default: 90]
     #[arg(long, env = "LEADRELAY_RETENTION_DAYS", value_name = "DAYS")]
     pub retention_days: Option<String>,
+
+    /// Reverse proxies whose X-Forwarded-For is believed, comma-separated addresses or
+    /// networks, e.g. 127.0.0.1 behind a local Caddy or nginx [default: none]
+    #[arg(long, env = "LEADRELAY_TRUSTED_PROXIES", value_name = "ADDRESSES")]
+    pub trusted_proxies: Option<String>,
 
     /// Bearer token required by /metrics when set
     #[arg(

@@ -13,6 +13,7 @@ use url::Url;
 use crate::cli::SettingsArgs;
 use crate::crypto::Secret;
 use crate::crypto::master_key::{self, MasterKey};
+use crate::domain::proxies::TrustedProxies;
 use crate::db::DatabaseUrl;
 
 /// A setting that cannot be used, named by its environment variable.
@@ -71,6 +72,8 @@ pub struct Settings {
     /// setting: SPEC §7 wants ≤ 1 s so other instances see new leads; tests lengthen it to prove
     /// that wake-ups, not polls, start deliveries).
     pub worker_poll: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client (none unless set).
+    pub trusted_proxies: TrustedProxies,
     /// Bearer token protecting `/metrics`, when set.
     pub metrics_token: Option<Secret<String>>,
     /// Logging.
@@ -223,6 +226,8 @@ impl Settings {
             purge_first_after: Duration::from_secs(60),
             purge_every: Duration::from_secs(24 * 3600),
             worker_poll: Duration::from_secs(1),
+            trusted_proxies: TrustedProxies::parse(or(&args.trusted_proxies, ""))
+                .map_err(|msg| ConfigError::new("LEADRELAY_TRUSTED_PROXIES", msg))?,
             metrics_token: args
                 .metrics_token
                 .as_deref()

@@ -53,6 +53,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(&settings.log);
             runtime()?.block_on(startup::migrate(settings))
         }
+        Command::Backup(args) => {
+            let settings = Settings::from_args(&args.settings)?;
+            telemetry::init(&settings.log);
+            runtime()?.block_on(startup::backup(settings, args.to))
+        }
         Command::Purge(settings) => {
             let settings = Settings::from_args(&settings)?;
             telemetry::init(&settings.log);

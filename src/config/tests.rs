@@ -114,6 +114,13 @@ fn each_bad_value_names_its_variable() {
             },
             "LEADRELAY_LOG",
         ),
+        (
+            SettingsArgs {
+                trusted_proxies: Some("127.0.0.1, caddy".into()),
+                ..args()
+            },
+            "LEADRELAY_TRUSTED_PROXIES",
+        ),
     ];
     for (args, variable) in cases {
         let err = error_of(args);

@@ -9,6 +9,7 @@
 //!   returned is on disk: an answer sent after a commit survives power loss (SPEC §6).
 //! - This module knows nothing of the web.
 
+pub mod backup;
 mod clock;
 pub mod group_commit;
 pub mod migrations;

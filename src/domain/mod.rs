@@ -7,6 +7,7 @@ pub mod email;
 pub mod hold;
 mod local_time;
 pub mod phone;
+pub mod proxies;
 pub mod scope;
 pub mod search;
 pub mod text;

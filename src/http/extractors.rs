@@ -101,11 +101,25 @@ impl CurrentUser {
     }
 }
 
-/// The client's IP address as the socket saw it (no proxy headers are trusted).
+/// The client's IP address: the socket's peer, or what a trusted proxy says in
+/// `X-Forwarded-For` (`LEADRELAY_TRUSTED_PROXIES`, see [`crate::domain::proxies`]). Empty
+/// when the peer is unknown.
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_default()
+    let Some(peer) = req.peer_addr().map(|addr| addr.ip()) else {
+        return String::new();
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return peer.to_string();
+    };
+    let proxies = &state.settings.trusted_proxies;
+    if proxies.is_empty() {
+        return peer.to_string();
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|value| value.to_str().ok());
+    proxies.client_ip(peer, forwarded).to_string()
 }
 
 impl FromRequest for CurrentUser {

@@ -97,7 +97,7 @@ pub async fn send_test_lead(
     let received = Received {
         content_type,
         headers: &headers,
-        peer: req.peer_addr().map(|addr| addr.ip().to_string()),
+        peer: Some(crate::http::extractors::client_ip(&req)).filter(|ip| !ip.is_empty()),
         body: &body,
     };
     let Some((lead, _)) = store_parsed(&state, &cached, &received, &parsed).await else {

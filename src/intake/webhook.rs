@@ -124,7 +124,7 @@ pub async fn receive_webhook(
     let received = Received {
         content_type: content_type.as_deref().unwrap_or(""),
         headers: req.headers(),
-        peer: req.peer_addr().map(|addr| addr.ip().to_string()),
+        peer: Some(crate::http::extractors::client_ip(&req)).filter(|ip| !ip.is_empty()),
         body: &body,
     };
     match store_parsed(&state, &location, &received, &parsed).await {

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use crate::config::{ConfigError, Settings};
+use crate::config::{ConfigError, MasterKeySource, Settings};
+use crate::db::{DatabaseUrl, backup};
 use crate::startup::{
     Application, load_master_key, open_database, start_retention, start_worker, start_writer,
 };
@@ -91,6 +92,34 @@ pub async fn migrate(settings: Settings) -> anyhow::Result<()> {
             applied.join(", ")
         );
     }
+    Ok(())
+}
+
+/// `leadrelay backup --to FILE`: copies the SQLite database while it is in use and says
+/// what the copy holds; on PostgreSQL, explains `pg_dump`.
+pub async fn backup(settings: Settings, to: std::path::PathBuf) -> anyhow::Result<()> {
+    let source = match &settings.database_url {
+        DatabaseUrl::Sqlite(path) => path.clone(),
+        url @ DatabaseUrl::Postgres(_) => anyhow::bail!(backup::postgres_advice(url)),
+    };
+    let report = tokio::task::spawn_blocking(move || backup::backup_sqlite(&source, &to))
+        .await
+        .context("while taking the backup")??;
+    println!(
+        "Backed up {} lead(s), {} location(s) and {} company(ies) to {} ({} bytes).",
+        report.leads,
+        report.locations,
+        report.companies,
+        report.path.display(),
+        report.bytes
+    );
+    let key = match &settings.master_key {
+        MasterKeySource::File { path, .. } => format!("the master key file {}", path.display()),
+        _ => "the master key (LEADRELAY_MASTER_KEY)".to_string(),
+    };
+    println!(
+        "Keep {key} with it: the AccuLynx keys in the backup can only be read with that key."
+    );
     Ok(())
 }
 

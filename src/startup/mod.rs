@@ -13,7 +13,7 @@ use url::Url;
 
 mod commands;
 
-pub use commands::{command_connection, migrate, run_worker_only, serve, shutdown_signal};
+pub use commands::{backup, command_connection, migrate, run_worker_only, serve, shutdown_signal};
 
 use crate::accounts::throttle::LoginThrottle;
 use crate::acculynx::client::AccuLynxClient;
