@@ -111,6 +111,20 @@ async fn a_backup_taken_under_load_holds_every_lead_acknowledged_before_it_start
     }
     assert!(!dir.path().join("leadrelay-backup.db.partial").exists());
 
+    // Restoring is pointing leadrelay at the copy, with the same master key.
+    let restored = crate::support::secrets::run_binary(
+        &format!("sqlite://{target_text}"),
+        &app.master_key(),
+        &app.address,
+        &["migrate"],
+        None,
+    );
+    assert_eq!(
+        (restored.code, restored.stdout.trim()),
+        (0, "The database is up to date."),
+        "{restored:?}"
+    );
+
     // A second backup to the same name is refused and leaves the first one alone.
     let size = std::fs::metadata(&target).unwrap().len();
     let again = run_cli(&app, &["backup", "--to", &target_text], None).await;
