@@ -13,8 +13,8 @@ use url::Url;
 use crate::cli::SettingsArgs;
 use crate::crypto::Secret;
 use crate::crypto::master_key::{self, MasterKey};
-use crate::domain::proxies::TrustedProxies;
 use crate::db::DatabaseUrl;
+use crate::domain::proxies::TrustedProxies;
 
 /// A setting that cannot be used, named by its environment variable.
 #[derive(Debug, thiserror::Error)]

@@ -124,9 +124,15 @@ fn copy_and_check(source: &Path, partial: &Path) -> anyhow::Result<(i64, i64, i6
     let check: Vec<CheckRow> = diesel::sql_query("PRAGMA integrity_check")
         .load(&mut copy)
         .context("while checking the copy")?;
-    let verdict: Vec<&str> = check.iter().map(|row| row.integrity_check.as_str()).collect();
+    let verdict: Vec<&str> = check
+        .iter()
+        .map(|row| row.integrity_check.as_str())
+        .collect();
     if verdict != ["ok"] {
-        bail!("the copy failed SQLite's integrity check: {}", verdict.join("; "));
+        bail!(
+            "the copy failed SQLite's integrity check: {}",
+            verdict.join("; ")
+        );
     }
     let companies = companies::table
         .count()

@@ -23,7 +23,11 @@ impl TrustedProxies {
     /// (`10.0.0.0/8`), or says which entry is wrong. Empty means none.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut networks = Vec::new();
-        for entry in text.split(',').map(str::trim).filter(|entry| !entry.is_empty()) {
+        for entry in text
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+        {
             let network = if entry.contains('/') {
                 entry.parse::<IpNet>().map_err(|_| {
                     format!("{entry:?} is not an IP network; write it like 10.0.0.0/8 or fd00::/8")
@@ -53,7 +57,11 @@ impl TrustedProxies {
     /// right-most address of the `X-Forwarded-For` values that is not a trusted proxy (or the
     /// left-most, when every one is). A malformed entry stops the walk at the peer before it:
     /// what lies left of it cannot be trusted.
-    pub fn client_ip<'a>(&self, peer: IpAddr, forwarded_for: impl Iterator<Item = &'a str>) -> IpAddr {
+    pub fn client_ip<'a>(
+        &self,
+        peer: IpAddr,
+        forwarded_for: impl Iterator<Item = &'a str>,
+    ) -> IpAddr {
         let peer = canonical(peer);
         if !self.trusts(peer) {
             return peer;
@@ -102,7 +110,10 @@ mod tests {
         assert!(!proxies.trusts(ip("192.168.1.1")));
         assert!(TrustedProxies::parse("").unwrap().is_empty());
         let err = TrustedProxies::parse("127.0.0.1,proxy.internal").unwrap_err();
-        assert!(err.contains("\"proxy.internal\" is not an IP address"), "{err}");
+        assert!(
+            err.contains("\"proxy.internal\" is not an IP address"),
+            "{err}"
+        );
         let err = TrustedProxies::parse("10.0.0.0/40").unwrap_err();
         assert!(err.contains("is not an IP network"), "{err}");
     }
@@ -114,10 +125,19 @@ mod tests {
             proxies.client_ip(ip(peer), header.iter().copied())
         };
         // A client that sends its own header through the proxy cannot pick its address.
-        assert_eq!(from("127.0.0.1", &["6.6.6.6, 203.0.113.9"]), ip("203.0.113.9"));
+        assert_eq!(
+            from("127.0.0.1", &["6.6.6.6, 203.0.113.9"]),
+            ip("203.0.113.9")
+        );
         // Two trusted hops (a load balancer in front of the local proxy).
-        assert_eq!(from("127.0.0.1", &["203.0.113.9, 10.0.0.5"]), ip("203.0.113.9"));
-        assert_eq!(from("127.0.0.1", &["203.0.113.9", "10.0.0.5"]), ip("203.0.113.9"));
+        assert_eq!(
+            from("127.0.0.1", &["203.0.113.9, 10.0.0.5"]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            from("127.0.0.1", &["203.0.113.9", "10.0.0.5"]),
+            ip("203.0.113.9")
+        );
         // Not from a proxy: the header is ignored.
         assert_eq!(from("198.51.100.1", &["203.0.113.9"]), ip("198.51.100.1"));
         // No header, or only proxies in it.

@@ -117,9 +117,7 @@ pub async fn backup(settings: Settings, to: std::path::PathBuf) -> anyhow::Resul
         MasterKeySource::File { path, .. } => format!("the master key file {}", path.display()),
         _ => "the master key (LEADRELAY_MASTER_KEY)".to_string(),
     };
-    println!(
-        "Keep {key} with it: the AccuLynx keys in the backup can only be read with that key."
-    );
+    println!("Keep {key} with it: the AccuLynx keys in the backup can only be read with that key.");
     Ok(())
 }
 

@@ -40,9 +40,13 @@ fn start_load(
                     "lastName": format!("Sender {n}"),
                     "email": format!("load{n}@example.com"),
                 });
-                let (status, answer) = answer_of(client.post(&url).json(&body).send().await.unwrap()).await;
+                let (status, answer) =
+                    answer_of(client.post(&url).json(&body).send().await.unwrap()).await;
                 if status == 202 {
-                    acked.lock().unwrap().push(answer["lead_id"].as_str().unwrap().to_string());
+                    acked
+                        .lock()
+                        .unwrap()
+                        .push(answer["lead_id"].as_str().unwrap().to_string());
                 } else {
                     refused.lock().unwrap().push(format!("{status} {answer}"));
                 }
@@ -64,7 +68,11 @@ async fn a_backup_taken_under_load_holds_every_lead_acknowledged_before_it_start
     if app.test_db.is_postgres() {
         let out = run_cli(&app, &["backup", "--to", &target_text], None).await;
         assert_eq!(out.code, 1, "{out:?}");
-        assert!(out.stderr.contains("pg_dump --format=custom"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("pg_dump --format=custom"),
+            "{}",
+            out.stderr
+        );
         assert!(out.stderr.contains("pg_restore"), "{}", out.stderr);
         assert!(!target.exists(), "nothing is written for PostgreSQL");
         return;
@@ -83,7 +91,11 @@ async fn a_backup_taken_under_load_holds_every_lead_acknowledged_before_it_start
     tokio::time::sleep(Duration::from_millis(1500)).await;
 
     let before: Vec<String> = acked.lock().unwrap().clone();
-    assert!(before.len() >= 150, "the load runs at 200 leads/s: {}", before.len());
+    assert!(
+        before.len() >= 150,
+        "the load runs at 200 leads/s: {}",
+        before.len()
+    );
     let out = run_cli(&app, &["backup", "--to", &target_text], None).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -92,17 +104,37 @@ async fn a_backup_taken_under_load_holds_every_lead_acknowledged_before_it_start
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.starts_with("Backed up "), "{}", out.stdout);
     assert!(out.stdout.contains("Keep the master key"), "{}", out.stdout);
-    assert!(refused.lock().unwrap().is_empty(), "{:?}", refused.lock().unwrap());
+    assert!(
+        refused.lock().unwrap().is_empty(),
+        "{:?}",
+        refused.lock().unwrap()
+    );
     let after = acked.lock().unwrap().len();
-    assert!(after > before.len(), "intake went on while and after the copy was made");
+    assert!(
+        after > before.len(),
+        "intake went on while and after the copy was made"
+    );
 
     let mut copy =
         diesel::SqliteConnection::establish(&target_text).expect("the backup opens as SQLite");
-    let in_copy: HashSet<String> = leads::table.select(leads::id).load(&mut copy).unwrap().into_iter().collect();
+    let in_copy: HashSet<String> = leads::table
+        .select(leads::id)
+        .load(&mut copy)
+        .unwrap()
+        .into_iter()
+        .collect();
     let missing: Vec<&String> = before.iter().filter(|id| !in_copy.contains(*id)).collect();
-    assert!(missing.is_empty(), "{} acknowledged lead(s) missing from the backup", missing.len());
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged lead(s) missing from the backup",
+        missing.len()
+    );
     let leads_line = format!("Backed up {} lead(s)", in_copy.len());
-    assert!(out.stdout.starts_with(&leads_line), "{} / {leads_line}", out.stdout);
+    assert!(
+        out.stdout.starts_with(&leads_line),
+        "{} / {leads_line}",
+        out.stdout
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

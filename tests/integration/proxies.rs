@@ -39,9 +39,15 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_sign_in_quota() {
     .await;
     let first = wrong_sign_ins(&app, "203.0.113.9", 4).await;
     assert_ne!(first[2], 429, "{first:?}");
-    assert_eq!(first[3], 429, "the fourth attempt of one client is held back: {first:?}");
+    assert_eq!(
+        first[3], 429,
+        "the fourth attempt of one client is held back: {first:?}"
+    );
     let other = wrong_sign_ins(&app, "203.0.113.10", 1).await;
-    assert_ne!(other[0], 429, "another client behind the same proxy is not: {other:?}");
+    assert_ne!(
+        other[0], 429,
+        "another client behind the same proxy is not: {other:?}"
+    );
     // A client cannot escape its quota by sending its own header through the proxy.
     let spoofed = wrong_sign_ins(&app, "198.51.100.77, 203.0.113.9", 1).await;
     assert_eq!(spoofed[0], 429, "{spoofed:?}");
@@ -52,7 +58,10 @@ async fn without_trusted_proxies_the_header_is_ignored() {
     let app = spawn_app_with(|settings| settings.login_attempts_per_minute = 3).await;
     let mut statuses = wrong_sign_ins(&app, "203.0.113.9", 3).await;
     statuses.extend(wrong_sign_ins(&app, "203.0.113.10", 1).await);
-    assert_eq!(statuses[3], 429, "every attempt counts for the socket's address: {statuses:?}");
+    assert_eq!(
+        statuses[3], 429,
+        "every attempt counts for the socket's address: {statuses:?}"
+    );
 }
 
 #[tokio::test]
@@ -78,5 +87,8 @@ async fn a_lead_records_the_address_the_trusted_proxy_saw() {
         serde_json::from_str(&stored(&app, answer["lead_id"].as_str().unwrap()).request_headers)
             .unwrap();
     assert_eq!(headers["remote-address"], "203.0.113.9", "{headers}");
-    assert_eq!(headers["x-forwarded-for"], "203.0.113.9, 10.1.2.3", "{headers}");
+    assert_eq!(
+        headers["x-forwarded-for"], "203.0.113.9, 10.1.2.3",
+        "{headers}"
+    );
 }
