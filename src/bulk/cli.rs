@@ -66,8 +66,13 @@ pub async fn leads_resend_command(
         let request = jobs::read_request(&query, "UTC", &target).map_err(anyhow::Error::msg)?;
         match jobs::create_job(&mut conn, &scope, &Actor::command_line(), &request, None) {
             Ok(job) => Ok(format!(
-                "{} leads queued for resending ({}); a running leadrelay serve or worker sends them at the normal delivery pace. Progress: {public_url}/resend-jobs/{}",
-                job.total, request.words, job.id
+                "{} queued for resending ({}); a running leadrelay serve or worker sends them at the normal delivery pace. Progress: {public_url}/resend-jobs/{}",
+                match job.total {
+                    1 => "1 lead".to_string(),
+                    n => format!("{n} leads"),
+                },
+                request.words,
+                job.id
             )),
             Err(CreateError::Nothing) => Ok(format!(
                 "0 leads queued for resending: no {} found.",
