@@ -23,8 +23,10 @@ pub async fn leads_resend_command(
     let public_url = settings
         .public_url
         .as_ref()
-        .map(|url| url.as_str().trim_end_matches('/').to_string())
-        .unwrap_or_else(|| format!("http://{}", settings.bind));
+        .map_or_else(
+            || format!("http://{}", settings.bind),
+            |url| url.as_str().trim_end_matches('/').to_string(),
+        );
     tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         let scope = CompanyScope::All;
         let company = tenants::find_company_by_slug(&mut conn, &scope, args.company.trim())
