@@ -20,13 +20,10 @@ pub async fn leads_resend_command(
     args: LeadsResendArgs,
 ) -> anyhow::Result<String> {
     let mut conn = crate::startup::command_connection(&settings).await?;
-    let public_url = settings
-        .public_url
-        .as_ref()
-        .map_or_else(
-            || format!("http://{}", settings.bind),
-            |url| url.as_str().trim_end_matches('/').to_string(),
-        );
+    let public_url = settings.public_url.as_ref().map_or_else(
+        || format!("http://{}", settings.bind),
+        |url| url.as_str().trim_end_matches('/').to_string(),
+    );
     tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         let scope = CompanyScope::All;
         let company = tenants::find_company_by_slug(&mut conn, &scope, args.company.trim())

@@ -1,5 +1,5 @@
 //! Builds the running application: settings → database pool → HTTP server, the delivery
-//! worker and the daily retention purge. Used by `main` and by the integration tests, so tests
+//! worker with the bulk-resend runner, and the daily retention purge. Used by `main` and by the integration tests, so tests
 //! run the real thing.
 
 use std::net::TcpListener;

@@ -13,9 +13,7 @@ use crate::support::bulk_leads::{BulkLead, bulk_insert};
 use crate::support::delivery::{
     GOOD_KEY, count_with_status, lead_body, rig, seed_leads, set_key, status_of, worker_command,
 };
-use crate::support::fixtures::{
-    Session, audit_entries, csrf_of, login, page, seed_company, seed_world,
-};
+use crate::support::fixtures::{Session, audit_entries, login, page, seed_company, seed_world};
 use crate::support::helpers::{TestApp, leadrelay_command, spawn_app, wait_until};
 use crate::support::lead_fixtures::{LeadSeed, insert_lead};
 
@@ -45,22 +43,6 @@ pub fn resend_job_of(app: &TestApp, company_id: &str, slug: &str) -> String {
     )
     .unwrap()
     .id
-}
-
-/// Runs the runner's passes (as a delivering process does) until no job is running.
-fn run_jobs_to_the_end(app: &TestApp) {
-    for _ in 0..1000 {
-        leadrelay::bulk::runner::one_pass(&mut app.conn()).unwrap();
-        // Leads the job queued are "sent" here by hand: no worker runs in these tests.
-        diesel::update(leads::table.filter(leads::status.eq("queued")))
-            .set(leads::status.eq("delivered"))
-            .execute(&mut *app.conn())
-            .unwrap();
-        if running_jobs(app) == 0 {
-            return;
-        }
-    }
-    panic!("the jobs never finished");
 }
 
 fn running_jobs(app: &TestApp) -> i64 {
@@ -369,9 +351,10 @@ async fn another_companys_admin_gets_404_and_a_whole_company_resend_leaves_other
         outsider.get(&format!("/resend-jobs/{job}")).await.status(),
         404
     );
-    run_jobs_to_the_end(&app);
+    // One pass of the runner, as a delivering process makes it (no worker runs here).
+    leadrelay::bulk::runner::one_pass(&mut app.conn()).unwrap();
     assert_eq!(job_row(&app, &job), (5, 5, 0, "finished".to_string()));
-    assert!(ids.iter().all(|id| status_of(&app, id) == "delivered"));
+    assert!(ids.iter().all(|id| status_of(&app, id) == "queued"));
     assert!(b_ids.iter().all(|id| status_of(&app, id) == "failed"));
     assert_eq!(events_of(&app, &b_ids), 0);
 }
@@ -499,7 +482,6 @@ async fn bad_filters_are_refused_in_words() {
     let response = admin.post(&path, &[("status", "held")]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(job_count(&app), 0);
-    let _ = csrf_of;
 }
 
 #[tokio::test]
@@ -650,4 +632,62 @@ async fn the_command_line_queues_failed_leads_and_a_worker_started_later_sends_t
             .unwrap()
             .starts_with("1 lead queued for resending (held leads of alpha North)"),
     );
+}
+
+#[tokio::test]
+async fn a_big_resend_is_queued_a_chunk_at_a_time_as_the_worker_sends_the_previous_one() {
+    let rig = rig(false, |s| {
+        s.run_worker = false;
+        s.rate_per_key = 1000;
+        s.rate_global = 1000;
+        s.delivery_concurrency = 50;
+    })
+    .await;
+    let (app, company) = (&rig.app, &rig.company);
+    let now = leadrelay::db::now();
+    let seeded: Vec<BulkLead> = (0..250)
+        .map(|n| BulkLead {
+            id: uuid::Uuid::now_v7().to_string(),
+            location_id: company.location_id.clone(),
+            received_at: now - chrono::Duration::minutes(30),
+            status: "failed",
+            first: "Jane".into(),
+            last: format!("Doe {n}"),
+            email: format!("jane{n}@example.com"),
+            phone: "3035550100".into(),
+        })
+        .collect();
+    bulk_insert(app, &company.id, &seeded);
+    let admin = login(app, &company.admin.email).await;
+    let job = job_of(
+        &admin
+            .post(
+                &format!("/companies/{}/leads/resend", company.slug),
+                &[
+                    ("status", "failed"),
+                    ("expected", "250"),
+                    ("confirm", "yes"),
+                ],
+            )
+            .await,
+    );
+    let chunk = leadrelay::bulk::jobs::CHUNK;
+    leadrelay::bulk::runner::one_pass(&mut app.conn()).unwrap();
+    assert_eq!(count_with_status(app, "queued"), chunk);
+    // The worker has not sent them yet: the next pass waits rather than add to the queue.
+    leadrelay::bulk::runner::one_pass(&mut app.conn()).unwrap();
+    assert_eq!(count_with_status(app, "queued"), chunk);
+    assert_eq!(count_with_status(app, "failed"), 250 - chunk);
+    let mut passes = 0;
+    while running_jobs(app) > 0 {
+        while app.deliver_due().await > 0 {}
+        leadrelay::bulk::runner::one_pass(&mut app.conn()).unwrap();
+        assert!(count_with_status(app, "queued") <= chunk);
+        passes += 1;
+        assert!(passes < 10, "the job never finished");
+    }
+    while app.deliver_due().await > 0 {}
+    assert_eq!(job_row(app, &job), (250, 250, 0, "finished".to_string()));
+    assert_eq!(count_with_status(app, "delivered"), 250);
+    assert_eq!(rig.sandbox.accepted_count(), 250);
 }
