@@ -691,3 +691,43 @@ async fn a_big_resend_is_queued_a_chunk_at_a_time_as_the_worker_sends_the_previo
     assert_eq!(count_with_status(app, "delivered"), 250);
     assert_eq!(rig.sandbox.accepted_count(), 250);
 }
+
+#[tokio::test]
+async fn runners_of_several_instances_working_on_one_job_send_each_lead_once() {
+    let (app, world, _) = world_with_failed_leads(0).await;
+    let now = leadrelay::db::now();
+    let seeded: Vec<BulkLead> = (0..150)
+        .map(|n| BulkLead {
+            id: uuid::Uuid::now_v7().to_string(),
+            location_id: world.a.location_id.clone(),
+            received_at: now - chrono::Duration::minutes(30),
+            status: "failed",
+            first: "Jane".into(),
+            last: format!("Doe {n}"),
+            email: format!("jane{n}@example.com"),
+            phone: "3035550100".into(),
+        })
+        .collect();
+    bulk_insert(&app, &world.a.id, &seeded);
+    let job = resend_job_of(&app, &world.a.id, &world.a.slug);
+    // Four runners at once, each on its own connection, as four instances would.
+    std::thread::scope(|threads| {
+        for _ in 0..4 {
+            let mut conn = app.conn();
+            threads.spawn(move || leadrelay::bulk::runner::one_pass(&mut conn).unwrap());
+        }
+    });
+    let ids: Vec<String> = seeded.iter().map(|lead| lead.id.clone()).collect();
+    let replays: Vec<(String, i64)> = lead_events::table
+        .filter(lead_events::lead_id.eq_any(&ids))
+        .group_by(lead_events::lead_id)
+        .select((lead_events::lead_id, diesel::dsl::count_star()))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert!(!replays.is_empty());
+    assert!(replays.iter().all(|(_, count)| *count == 1), "{replays:?}");
+    let queued = count_with_status(&app, "queued");
+    assert_eq!(queued, replays.len() as i64);
+    let (total, done, failed, _) = job_row(&app, &job);
+    assert_eq!((total, i64::from(done), failed), (150, queued, 0));
+}
