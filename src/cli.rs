@@ -91,6 +91,45 @@ pub enum Command {
     /// Measure leadrelay's speed against a baseline measured in the same run; prints
     /// Markdown. Build with --release first: `cargo run --release -- bench`.
     Bench(BenchArgs),
+    /// Work on many leads at once.
+    #[command(subcommand)]
+    Leads(LeadsCommand),
+}
+
+/// `leadrelay leads …`
+#[derive(Debug, Subcommand)]
+pub enum LeadsCommand {
+    /// Send a company's failed (or held) leads to AccuLynx again and print how many were
+    /// queued.
+    ///
+    /// The leads are decided now: leads that arrive or fail later are not included, and each
+    /// is sent once. A running `leadrelay serve` or `worker` sends them in the background at
+    /// the normal delivery pace; the job shows its progress in the portal. Recorded in the
+    /// audit log as one entry.
+    Resend(LeadsResendArgs),
+}
+
+/// `leadrelay leads resend`
+#[derive(Debug, Args)]
+pub struct LeadsResendArgs {
+    /// Short name (slug) of the company.
+    #[arg(long, value_name = "SLUG")]
+    pub company: String,
+    /// Only this location's leads (its id, as `location list` prints it).
+    #[arg(long, value_name = "ID")]
+    pub location: Option<String>,
+    /// Which leads: failed or held.
+    #[arg(long, value_name = "failed|held")]
+    pub status: String,
+    /// Only leads received on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only leads received up to this day, included (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Database settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 }
 
 /// `leadrelay user …`

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod acculynx;
 pub mod audit;
 pub mod bench;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod crypto;

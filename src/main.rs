@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use leadrelay::cli::{Cli, Command, CompanyCommand, ServeArgs, UserCommand};
+use leadrelay::cli::{Cli, Command, CompanyCommand, LeadsCommand, ServeArgs, UserCommand};
 use leadrelay::config::{ConfigError, LogFormat, LogSettings, Settings};
 use leadrelay::history::retention;
 use leadrelay::startup::{self, shutdown_signal};
@@ -106,6 +106,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 format: LogFormat::Pretty,
             });
             runtime()?.block_on(sandbox::serve_command(bind, config, shutdown_signal()))
+        }
+        Command::Leads(LeadsCommand::Resend(args)) => {
+            let settings = Settings::from_args(&args.settings)?;
+            telemetry::init(&settings.log);
+            let printed =
+                runtime()?.block_on(leadrelay::bulk::cli::leads_resend_command(settings, args))?;
+            println!("{printed}");
+            Ok(())
         }
     }
 }

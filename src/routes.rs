@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::{accounts, audit, history, http, intake, ops, tenants};
+use crate::{accounts, audit, bulk, history, http, intake, ops, tenants};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +105,9 @@ route_table! {
     Company get "/locations/{id}/mapping" => intake::mapping_page::show_mapping,
     Company post "/locations/{id}/mapping" => intake::mapping_page::update_mapping,
     Company post "/locations/{id}/mapping/dry-run" => intake::mapping_page::dry_run_mapping,
+    Company post "/companies/{slug}/leads/resend" => bulk::handlers::resend_company_leads,
+    Company post "/locations/{id}/leads/resend" => bulk::handlers::resend_location_leads,
+    Company get "/resend-jobs/{id}" => bulk::handlers::show_resend_job,
 }
 
 /// Every unknown URL: the 404 page.

@@ -52,4 +52,6 @@ pub struct AppState {
     pub instance: crate::telemetry::Instance,
     /// This process's counters, shown at `/metrics` (the worker adds to them too).
     pub metrics: Arc<Metrics>,
+    /// Wakes this process's bulk-resend runner when a job is confirmed.
+    pub wake_bulk_resend: Arc<tokio::sync::Notify>,
 }

@@ -94,6 +94,7 @@ actions! {
     LeadEdited => "lead.edited", "Edited and resent a lead";
     LeadRetriedNow => "lead.retried_now", "Made a waiting lead due now";
     MasterKeyRotated => "instance.master_key_rotated", "Rotated the master key";
+    LeadsBulkResent => "leads.bulk_resent", "Resent many leads at once";
 }
 
 /// A row of `audit_events`.

@@ -220,6 +220,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Bulk resends: a company's failed or held leads sent again, run in the background.
+    bulk_resend_jobs (id) {
+        id -> Text,
+        company_id -> Text,
+        location_id -> Nullable<Text>,
+        lead_status -> Text,
+        filter_words -> Text,
+        list_href -> Text,
+        total -> Integer,
+        done -> Integer,
+        failed -> Integer,
+        created_by -> Text,
+        created_by_user_id -> Nullable<Text>,
+        state -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The leads a bulk resend takes, captured when it was confirmed, and what became of each.
+    bulk_resend_items (job_id, lead_id) {
+        job_id -> Text,
+        lead_id -> Text,
+        state -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(locations -> companies (company_id));
@@ -228,6 +259,9 @@ diesel::joinable!(delivery_attempts -> leads (lead_id));
 diesel::joinable!(lead_events -> leads (lead_id));
 diesel::joinable!(v2_deliveries -> leads (lead_id));
 diesel::joinable!(refused_requests -> locations (location_id));
+diesel::joinable!(bulk_resend_jobs -> companies (company_id));
+diesel::joinable!(bulk_resend_items -> bulk_resend_jobs (job_id));
+diesel::joinable!(bulk_resend_items -> leads (lead_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance_secrets,
@@ -244,4 +278,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     v2_contacts,
     v2_lookups,
     refused_requests,
+    bulk_resend_jobs,
+    bulk_resend_items,
 );

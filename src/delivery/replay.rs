@@ -180,6 +180,53 @@ pub fn edit_and_resend(
     })
 }
 
+/// Sends a failed or held lead again, as it is, for a bulk resend (`crate::bulk`): the same
+/// checks and writes as [`replay`], inside the caller's transaction, with the job named on the
+/// lead's timeline. No audit entry per lead: the job has one for all of them. A delivered lead
+/// is never sent again this way (it may have been delivered since the job was confirmed).
+pub fn resend_in_bulk(
+    conn: &mut DbConn,
+    scope: &CompanyScope,
+    actor_label: &str,
+    job_id: &str,
+    lead_id: &str,
+) -> Result<Requeued, ReplayError> {
+    let lead = queries::find_lead(conn, scope, lead_id)?;
+    let status = lead.status();
+    match status {
+        LeadStatus::Failed | LeadStatus::Held => {}
+        LeadStatus::Delivered => {
+            return Err(ReplayError::Refused(
+                "It was delivered after the resend was confirmed, so it was not sent again."
+                    .to_string(),
+            ));
+        }
+        LeadStatus::Queued | LeadStatus::Retrying => {
+            return Err(ReplayError::Refused(
+                "It was already waiting to be sent again.".to_string(),
+            ));
+        }
+        LeadStatus::Rejected | LeadStatus::Duplicate => {
+            return Err(ReplayError::Refused(cannot_replay(status).to_string()));
+        }
+    }
+    check_sendable(conn, &lead)?;
+    let now = crate::db::now();
+    requeue_or_refuse(conn, &lead, now, None)?;
+    crate::leads::v2_progress::on_resend(conn, &lead.id, false, false)?;
+    let detail = serde_json::json!({ "previous_status": status.as_str(), "bulk_resend": job_id })
+        .to_string();
+    record_event(
+        conn,
+        &lead.id,
+        EventKind::Replayed,
+        actor_label,
+        &detail,
+        now,
+    )?;
+    Ok(requeued(&lead, status))
+}
+
 /// The fields whose value differs between two AccuLynx bodies, in schema order.
 pub fn changed_fields(before: &Value, after: &Value) -> Vec<&'static str> {
     let empty = Map::new();

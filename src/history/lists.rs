@@ -101,6 +101,7 @@ struct Found {
     warned: HashSet<String>,
     location_names: HashMap<String, String>,
     stale_cursor: bool,
+    resend_jobs: Vec<crate::bulk::model::ResendJob>,
 }
 
 async fn show_list(
@@ -120,6 +121,7 @@ async fn show_list(
     let scope: CompanyScope = user.scope();
     let company_id = target.company.id.clone();
     let company_wide = target.location.is_none();
+    let job_location = target.location.as_ref().map(|(id, _)| id.clone());
     let found = with_db(&state.db, move |conn| {
         let cursor = match &before {
             Some(id) => queries::cursor_of(conn, &scope, &company_id, id)?,
@@ -164,6 +166,13 @@ async fn show_list(
         } else {
             HashMap::new()
         };
+        let resend_jobs = crate::bulk::queries::list_recent(
+            conn,
+            &scope,
+            &company_id,
+            job_location.as_deref(),
+            3,
+        )?;
         Ok(Found {
             rows,
             counts,
@@ -171,6 +180,7 @@ async fn show_list(
             warned,
             location_names,
             stale_cursor: before.is_some() && cursor.is_none(),
+            resend_jobs,
         })
     })
     .await?;
@@ -208,6 +218,26 @@ async fn show_list(
         .map(|row| {
             let warned = found.warned.contains(&row.id);
             list_row(row, &zone, &found.location_names, warned)
+        })
+        .collect();
+    let resend = resend_offer(&user, &first_page, &path, status_now, found.matching);
+    let resend_jobs = found
+        .resend_jobs
+        .iter()
+        .map(|job| crate::bulk::pages::JobLink {
+            href: format!("/resend-jobs/{}", job.id),
+            created: show_time(job.created_at, &zone),
+            state: if job.is_running() {
+                "Running"
+            } else {
+                "Finished"
+            },
+            summary: format!(
+                "{} of {} {} leads queued again",
+                thousands(i64::from(job.done)),
+                thousands(i64::from(job.total)),
+                job.lead_status
+            ),
         })
         .collect();
     let match_count = match found.matching {
@@ -252,6 +282,30 @@ async fn show_list(
         newest_href,
         problems,
         time_zone: zone,
+        resend,
+        resend_jobs,
+    })
+}
+
+/// The "Resend these N leads" button: admins, a list of failed or held leads, some matching.
+fn resend_offer(
+    user: &CurrentUser,
+    query: &LeadQuery,
+    path: &str,
+    status: Option<LeadStatus>,
+    matching: i64,
+) -> Option<crate::bulk::pages::ResendOffer> {
+    let status = status.filter(|status| crate::bulk::jobs::RESENDABLE.contains(status))?;
+    if !user.is_admin() || matching == 0 {
+        return None;
+    }
+    Some(crate::bulk::pages::ResendOffer {
+        action: format!("{path}/resend"),
+        count_words: match matching {
+            1 => format!("1 {} lead", status.as_str()),
+            n => format!("{} {} leads", thousands(n), status.as_str()),
+        },
+        fields: crate::bulk::handlers::filter_fields(query),
     })
 }
 

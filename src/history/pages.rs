@@ -322,6 +322,10 @@ pub struct LeadListPage {
     pub filtered: bool,
     /// The zone times are shown in.
     pub time_zone: String,
+    /// The "Resend these N leads" button, for admins on a list of failed or held leads.
+    pub resend: Option<crate::bulk::pages::ResendOffer>,
+    /// The newest bulk resends of this list's company (or location).
+    pub resend_jobs: Vec<crate::bulk::pages::JobLink>,
 }
 
 /// A company on the platform admin's `/leads` picker.

@@ -360,3 +360,18 @@ pub fn count_every_company_since(
         .select((leads::company_id, count_star()))
         .load(conn)
 }
+
+/// The ids of every lead of the company matching `filter` (status included), oldest first:
+/// the set a bulk resend takes when it is confirmed.
+pub fn matching_ids(
+    conn: &mut DbConn,
+    scope: &CompanyScope,
+    company_id: &str,
+    filter: &LeadFilter,
+) -> QueryResult<Vec<String>> {
+    leads::table
+        .filter(and(conditions(scope, company_id, filter, true)))
+        .order((leads::received_at.asc(), leads::id.asc()))
+        .select(leads::id)
+        .load(conn)
+}

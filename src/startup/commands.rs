@@ -9,7 +9,8 @@ use anyhow::Context;
 use crate::config::{ConfigError, MasterKeySource, Settings};
 use crate::db::{DatabaseUrl, backup};
 use crate::startup::{
-    Application, load_master_key, open_database, start_retention, start_worker, start_writer,
+    Application, load_master_key, open_database, start_bulk_resends, start_retention, start_worker,
+    start_writer,
 };
 use crate::telemetry::Instance;
 use crate::telemetry::metrics::Metrics;
@@ -23,20 +24,28 @@ pub async fn run_worker_only(
     let db = open_database(&settings).await?;
     let writer = start_writer(&settings);
     let instance = Instance::new();
-    let (worker, retention) = instance.span().in_scope(|| {
+    let (worker, retention, bulk_resends) = instance.span().in_scope(|| {
+        let wake_worker = Arc::new(tokio::sync::Notify::new());
         let worker = start_worker(
             &settings,
             &db,
             &writer,
             &master_key,
-            Arc::new(tokio::sync::Notify::new()),
+            wake_worker.clone(),
             // No HTTP server here: nothing serves these counters.
             Arc::new(Metrics::default()),
         )?;
-        anyhow::Ok((worker, start_retention(&settings, &db)))
+        let bulk_resends = start_bulk_resends(
+            &settings,
+            &db,
+            Arc::new(tokio::sync::Notify::new()),
+            wake_worker,
+        );
+        anyhow::Ok((worker, start_retention(&settings, &db), bulk_resends))
     })?;
     stop.await;
     tracing::info!("shutting down: giving back unsent leads and finishing requests in flight");
+    bulk_resends.stop().await;
     worker.stop().await;
     retention.stop().await;
     Ok(())

@@ -1,5 +1,5 @@
 //! Builds the running application: settings → database pool → HTTP server, the delivery
-//! worker and the daily retention purge. Used by `main` and by the integration tests, so tests
+//! worker with the bulk-resend runner, and the daily retention purge. Used by `main` and by the integration tests, so tests
 //! run the real thing.
 
 use std::net::TcpListener;
@@ -17,6 +17,7 @@ pub use commands::{backup, command_connection, migrate, run_worker_only, serve, 
 
 use crate::accounts::throttle::LoginThrottle;
 use crate::acculynx::client::AccuLynxClient;
+use crate::bulk::runner::BulkResendRunner;
 use crate::config::{ConfigError, Settings};
 use crate::crypto::master_key::MasterKey;
 use crate::crypto::secret_box::SecretBox;
@@ -42,6 +43,7 @@ pub struct Application {
     state: AppState,
     worker: Option<WorkerHandle>,
     retention: RetentionJob,
+    bulk_resends: Option<BulkResendRunner>,
 }
 
 impl Application {
@@ -86,6 +88,17 @@ impl Application {
         } else {
             None
         };
+        let wake_bulk_resend = Arc::new(tokio::sync::Notify::new());
+        let bulk_resends = settings.run_worker.then(|| {
+            instance.span().in_scope(|| {
+                start_bulk_resends(
+                    &settings,
+                    &db,
+                    wake_bulk_resend.clone(),
+                    wake_worker.clone(),
+                )
+            })
+        });
         let state = AppState {
             intake_locations: Arc::new(crate::intake::cache::LocationCache::default()),
             intake_limiter: Arc::new(crate::intake::limits::IntakeLimiter::new(
@@ -103,6 +116,7 @@ impl Application {
             wake_worker,
             instance: instance.clone(),
             metrics,
+            wake_bulk_resend,
             settings: Arc::new(settings),
             public_url,
         };
@@ -137,6 +151,7 @@ impl Application {
             state,
             worker,
             retention,
+            bulk_resends,
         })
     }
 
@@ -166,6 +181,9 @@ impl Application {
     /// purge.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
+        if let Some(bulk_resends) = self.bulk_resends {
+            bulk_resends.stop().await;
+        }
         if let Some(worker) = self.worker {
             worker.stop().await;
         }
@@ -237,6 +255,18 @@ pub fn worker_deps(
         poll: settings.worker_poll,
         metrics,
     })
+}
+
+/// Starts this process's bulk-resend runner: it carries on the jobs left running (by a
+/// previous start, another instance or the command line) and those confirmed here (`wake`),
+/// waking the worker (`wake_worker`) when it queues leads.
+pub fn start_bulk_resends(
+    settings: &Settings,
+    pool: &DbPool,
+    wake: Arc<tokio::sync::Notify>,
+    wake_worker: Arc<tokio::sync::Notify>,
+) -> BulkResendRunner {
+    BulkResendRunner::start(pool.clone(), wake, wake_worker, settings.worker_poll)
 }
 
 /// Starts this process's daily purge of old lead payloads (SPEC §8). Every instance runs

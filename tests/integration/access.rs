@@ -20,6 +20,8 @@ fn path_for(route: &Route, f: &Fixture) -> String {
                 &f.target_user
             } else if route.path.starts_with("/leads/") {
                 &f.lead
+            } else if route.path.starts_with("/resend-jobs/") {
+                &f.resend_job
             } else {
                 &world.a.location_id
             },
@@ -48,6 +50,8 @@ struct Fixture {
     target_user: String,
     /// A failed lead of company A (replayable and editable).
     lead: String,
+    /// A bulk resend of company A (taking that lead).
+    resend_job: String,
 }
 
 async fn fixture() -> Fixture {
@@ -64,11 +68,13 @@ async fn fixture() -> Fixture {
         &app,
         &LeadSeed::new(&world.a.id, &world.a.location_id).status("failed"),
     );
+    let resend_job = crate::bulk_resend::resend_job_of(&app, &world.a.id, &world.a.slug);
     Fixture {
         app,
         world,
         target_user: target.id,
         lead,
+        resend_job,
     }
 }
 

@@ -13,6 +13,8 @@ mod accounts_browser;
 mod accounts_cli;
 mod backup;
 mod browser_smoke;
+mod bulk_resend;
+mod bulk_resend_browser;
 mod dashboard_figures;
 mod delivery;
 mod demo;

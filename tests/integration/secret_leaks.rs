@@ -181,6 +181,9 @@ async fn every_page(
                 Some(id) => id,
                 None => continue,
             }
+        } else if route.path.starts_with("/resend-jobs/") {
+            // No bulk resend was made here; its page is walked by bulk_resend.rs.
+            continue;
         } else {
             location_id
         };
