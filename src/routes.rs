@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::{accounts, audit, bulk, history, http, intake, ops, tenants};
+use crate::{accounts, api, audit, bulk, history, http, intake, ops, tenants};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +21,22 @@ pub enum Access {
     /// A company's resource named in the path: its users may read (GET), its admins may
     /// change (POST); other companies' users get 404.
     Company,
+    /// The JSON API, reading: any live API token of the company (`Authorization: Bearer`);
+    /// other companies' leads answer 404.
+    ApiRead,
+    /// The JSON API, resending: a token with the resend scope.
+    ApiResend,
 }
+
+impl Access {
+    /// Whether the route is the JSON API's (a token, never a session).
+    pub fn is_api(self) -> bool {
+        matches!(self, Access::ApiRead | Access::ApiResend)
+    }
+}
+
+/// Where the JSON API's routes start (exempt from CSRF: no cookie is ever accepted there).
+pub const API_PREFIX: &str = "/api/v1/";
 
 /// One row of the table.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +76,12 @@ route_table! {
     Public post "/hooks/{location_id}/{token}" => intake::webhook::receive_webhook,
     Public route "/hooks/{location_id}/{token}" => intake::webhook::method_not_allowed,
     Public route "/hooks/{rest:.*}" => intake::webhook::unknown_webhook_url,
+    Public get "/api/openapi.json" => api::openapi::openapi_json,
+
+    ApiRead get "/api/v1/leads" => api::leads::list_leads,
+    ApiRead get "/api/v1/leads/{id}" => api::leads::show_lead,
+    ApiResend post "/api/v1/leads/{id}/resend" => api::leads::resend_lead,
+    Public route "/api/{rest:.*}" => api::error::unknown_api_url,
 
     User post "/logout" => accounts::handlers::logout,
     User get "/account" => accounts::handlers::account_page,
@@ -108,6 +129,9 @@ route_table! {
     Company post "/companies/{slug}/leads/resend" => bulk::handlers::resend_company_leads,
     Company post "/locations/{id}/leads/resend" => bulk::handlers::resend_location_leads,
     Company get "/resend-jobs/{id}" => bulk::handlers::show_resend_job,
+    Company get "/companies/{slug}/api-tokens" => api::tokens::list_tokens,
+    Company post "/companies/{slug}/api-tokens" => api::tokens::create_token,
+    Company post "/api-tokens/{id}/revoke" => api::tokens::revoke_token,
 }
 
 /// Every unknown URL: the 404 page.

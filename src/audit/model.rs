@@ -95,6 +95,8 @@ actions! {
     LeadRetriedNow => "lead.retried_now", "Made a waiting lead due now";
     MasterKeyRotated => "instance.master_key_rotated", "Rotated the master key";
     LeadsBulkResent => "leads.bulk_resent", "Resent many leads at once";
+    ApiTokenCreated => "api_token.created", "Made an API token";
+    ApiTokenRevoked => "api_token.revoked", "Revoked an API token";
 }
 
 /// A row of `audit_events`.

@@ -251,6 +251,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Tokens of a company's JSON API, for scripts: only the secret's SHA-256 is kept.
+    api_tokens (id) {
+        id -> Text,
+        company_id -> Text,
+        name -> Text,
+        scope -> Text,
+        secret_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(locations -> companies (company_id));
@@ -262,6 +277,7 @@ diesel::joinable!(refused_requests -> locations (location_id));
 diesel::joinable!(bulk_resend_jobs -> companies (company_id));
 diesel::joinable!(bulk_resend_items -> bulk_resend_jobs (job_id));
 diesel::joinable!(bulk_resend_items -> leads (lead_id));
+diesel::joinable!(api_tokens -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance_secrets,
@@ -280,4 +296,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refused_requests,
     bulk_resend_jobs,
     bulk_resend_items,
+    api_tokens,
 );

@@ -4,7 +4,8 @@
 //! The token is stateless: HMAC(csrf key, session token) for a signed-in visitor, or
 //! HMAC(csrf key, anonymous cookie) before sign-in (login and first-run setup forms). An
 //! attacker's page can neither read the cookies nor compute the HMAC. Webhooks (`/hooks/…`)
-//! are exempt: they are authenticated by their signed URL, not a browser session.
+//! are exempt: they are authenticated by their signed URL, not a browser session; so is the
+//! JSON API (`/api/v1/…`), which accepts only a bearer token and never a cookie.
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite};
@@ -68,6 +69,7 @@ pub fn anonymous_token(
 fn needs_check(req: &ServiceRequest) -> bool {
     !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         && !req.path().starts_with("/hooks/")
+        && !req.path().starts_with(crate::routes::API_PREFIX)
 }
 
 /// Middleware: a state-changing request without the right token answers 403.
