@@ -113,5 +113,6 @@ pub async fn unknown_api_url() -> HttpResponse {
 }
 
 fn is_pool_timeout(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| cause.is::<r2d2::Error>())
+    err.chain()
+        .any(<dyn std::error::Error + 'static>::is::<r2d2::Error>)
 }
