@@ -9,6 +9,6 @@ pub mod queries;
 pub mod session;
 pub mod setup;
 pub mod throttle;
-pub mod two_factor;
 pub mod time_zone;
+pub mod two_factor;
 pub mod users;

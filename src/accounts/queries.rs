@@ -211,8 +211,8 @@ pub fn find_live_session(conn: &mut DbConn, session_id: &str) -> QueryResult<Opt
             .execute(conn)?;
     }
     let two_factor_required = required == Some(true);
-    let must_enrol = two_factor_required
-        && !crate::accounts::two_factor::queries::is_enabled(conn, &user.id)?;
+    let must_enrol =
+        two_factor_required && !crate::accounts::two_factor::queries::is_enabled(conn, &user.id)?;
     Ok(Some(SessionUser {
         user,
         company_slug,

@@ -2,8 +2,8 @@
 //! code claims its time step (so it never works again), an accepted recovery code is spent.
 
 use crate::accounts::two_factor::codes::{self, TypedCode};
-use crate::accounts::two_factor::queries::{self, TwoFactorRow};
 use crate::accounts::two_factor::open_secret;
+use crate::accounts::two_factor::queries::{self, TwoFactorRow};
 use crate::crypto::secret_box::SecretBox;
 use crate::db::DbConn;
 use crate::error::AppError;

@@ -44,7 +44,9 @@ impl TotpSecret {
 
     /// The secret in base32 (no padding), as typed into an authenticator app.
     pub fn base32(&self) -> String {
-        totp_rs::Secret::Raw(self.expose().to_vec()).to_encoded().to_string()
+        totp_rs::Secret::Raw(self.expose().to_vec())
+            .to_encoded()
+            .to_string()
     }
 
     fn totp(&self, account: &str) -> Option<TOTP> {
@@ -247,7 +249,10 @@ mod tests {
         let previous = secret.code_at_step(now - 1);
         assert_eq!(accepted_step(&secret, &previous, now, Some(step)), None);
         let next = secret.code_at_step(now + 1);
-        assert_eq!(accepted_step(&secret, &next, now, Some(step)), Some(now + 1));
+        assert_eq!(
+            accepted_step(&secret, &next, now, Some(step)),
+            Some(now + 1)
+        );
     }
 
     #[test]
@@ -263,15 +268,24 @@ mod tests {
     fn the_otpauth_url_names_the_issuer_the_account_and_the_secret() {
         let secret = rfc_secret();
         let url = secret.otpauth_url("dana@example.com").unwrap();
-        assert!(url.starts_with("otpauth://totp/leadrelay:dana%40example.com?"), "{url}");
-        assert!(url.contains(&format!("secret={}", secret.base32())), "{url}");
+        assert!(
+            url.starts_with("otpauth://totp/leadrelay:dana%40example.com?"),
+            "{url}"
+        );
+        assert!(
+            url.contains(&format!("secret={}", secret.base32())),
+            "{url}"
+        );
         assert!(url.contains("issuer=leadrelay"), "{url}");
     }
 
     #[test]
     fn typed_codes_are_read_whatever_the_spacing_and_case() {
         assert_eq!(read_code(" 123 456 "), TypedCode::Totp("123456".into()));
-        assert_eq!(read_code("ABCD-efgh-2345"), TypedCode::Recovery("abcdefgh2345".into()));
+        assert_eq!(
+            read_code("ABCD-efgh-2345"),
+            TypedCode::Recovery("abcdefgh2345".into())
+        );
         assert_eq!(read_code(" - "), TypedCode::Empty);
         assert_eq!(read_code("12345"), TypedCode::Recovery("12345".into()));
     }
@@ -285,7 +299,10 @@ mod tests {
         for code in &codes {
             assert_eq!(code.len(), 14, "{code}");
             assert_eq!(code.matches('-').count(), 2, "{code}");
-            assert!(code.chars().all(|c| c == '-' || RECOVERY_ALPHABET.contains(&(c as u8))));
+            assert!(
+                code.chars()
+                    .all(|c| c == '-' || RECOVERY_ALPHABET.contains(&(c as u8)))
+            );
             let loose = code.replace('-', " ").to_uppercase();
             assert_eq!(recovery_code_hash(&loose), recovery_code_hash(code));
         }

@@ -39,7 +39,11 @@ fn pending_secret(
         return Ok(secret);
     }
     let secret = TotpSecret::generate();
-    two_factor::start_enrolment(conn, user_id, &seal_secret(&state.secret_box, user_id, &secret))?;
+    two_factor::start_enrolment(
+        conn,
+        user_id,
+        &seal_secret(&state.secret_box, user_id, &secret),
+    )?;
     Ok(secret)
 }
 
@@ -51,7 +55,9 @@ fn setup_of(secret: &TotpSecret, email: &str) -> Setup {
         .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
         .collect();
     Setup {
-        qr_image: secret.otpauth_url(email).and_then(|url| qr::svg_data_uri(&url)),
+        qr_image: secret
+            .otpauth_url(email)
+            .and_then(|url| qr::svg_data_uri(&url)),
         secret_text: groups.join(" "),
     }
 }
@@ -126,7 +132,12 @@ pub async fn confirm_two_factor(
         return refuse(&user, &state, WRONG_CODE).await;
     };
     let TypedCode::Totp(code) = codes::read_code(&form.code) else {
-        return refuse(&user, &state, "Type the 6 digits your authenticator app shows.").await;
+        return refuse(
+            &user,
+            &state,
+            "Type the 6 digits your authenticator app shows.",
+        )
+        .await;
     };
     let now_step = codes::step_of(codes::unix_now());
     let Some(step) = codes::accepted_step(&secret, &code, now_step, None) else {
@@ -134,7 +145,10 @@ pub async fn confirm_two_factor(
     };
     let step = i64::try_from(step).map_err(anyhow::Error::from)?;
     let recovery = codes::new_recovery_codes();
-    let hashes: Vec<String> = recovery.iter().map(|c| codes::recovery_code_hash(c)).collect();
+    let hashes: Vec<String> = recovery
+        .iter()
+        .map(|c| codes::recovery_code_hash(c))
+        .collect();
     let actor = Actor::user(&user);
     let (user_id, company_id, email) =
         (user.id.clone(), user.company_id.clone(), user.email.clone());
@@ -180,8 +194,7 @@ async fn checked_code(
     let actor = Actor::user(user);
     let (company_id, email) = (user.company_id.clone(), user.email.clone());
     with_db(&state.db, move |conn| {
-        let Some(row) = two_factor::find(conn, &user_id)?.filter(|r| r.enabled_at.is_some())
-        else {
+        let Some(row) = two_factor::find(conn, &user_id)?.filter(|r| r.enabled_at.is_some()) else {
             return Ok(None);
         };
         let checked = check_code(conn, &secret_box, &row, &typed, allow_recovery)?;
@@ -220,7 +233,10 @@ pub async fn renew_recovery_codes(
         Some(_) => {}
     }
     let recovery = codes::new_recovery_codes();
-    let hashes: Vec<String> = recovery.iter().map(|c| codes::recovery_code_hash(c)).collect();
+    let hashes: Vec<String> = recovery
+        .iter()
+        .map(|c| codes::recovery_code_hash(c))
+        .collect();
     let actor = Actor::user(&user);
     let (user_id, company_id, email) =
         (user.id.clone(), user.company_id.clone(), user.email.clone());
@@ -271,7 +287,15 @@ pub async fn disable_two_factor(
     if !passwords::verify(form.password, Some(stored.password_hash)).await? {
         return refuse(&user, &state, "Your password is not right.").await;
     }
-    match checked_code(&user, &state, form.code, true, "turning two-factor sign-in off").await? {
+    match checked_code(
+        &user,
+        &state,
+        form.code,
+        true,
+        "turning two-factor sign-in off",
+    )
+    .await?
+    {
         None => return Ok(flash::redirect(ENROL_PATH)),
         Some(CodeCheck::Wrong) => return refuse(&user, &state, WRONG_CODE).await,
         Some(_) => {}

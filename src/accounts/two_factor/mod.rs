@@ -58,7 +58,8 @@ pub fn open_secret(
 
 /// Re-seals every TOTP secret from `old` to `new` (inside the rotation's transaction).
 pub fn reseal_all(conn: &mut DbConn, old: &SecretBox, new: &SecretBox) -> anyhow::Result<usize> {
-    let sealed = queries::list_sealed_for_update(conn).context("while reading two-factor secrets")?;
+    let sealed =
+        queries::list_sealed_for_update(conn).context("while reading two-factor secrets")?;
     for (user_id, value) in &sealed {
         let secret = open_secret(old, user_id, value).map_err(|err| {
             anyhow::anyhow!(
@@ -96,7 +97,13 @@ mod tests {
         for path in [ENROL_PATH, "/account/two-factor/confirm", "/logout"] {
             assert!(allowed_before_enrolment(path), "{path}");
         }
-        for path in ["/", "/account", "/companies/a", "/account/two-factorx", "/audit"] {
+        for path in [
+            "/",
+            "/account",
+            "/companies/a",
+            "/account/two-factorx",
+            "/audit",
+        ] {
             assert!(!allowed_before_enrolment(path), "{path}");
         }
     }

@@ -25,8 +25,9 @@ mod tests {
 
     #[test]
     fn an_otpauth_url_becomes_an_svg_image() {
-        let uri = svg_data_uri("otpauth://totp/leadrelay:a%40b.example?secret=ABC&issuer=leadrelay")
-            .unwrap();
+        let uri =
+            svg_data_uri("otpauth://totp/leadrelay:a%40b.example?secret=ABC&issuer=leadrelay")
+                .unwrap();
         let encoded = uri.strip_prefix("data:image/svg+xml;base64,").unwrap();
         let svg = base64::engine::general_purpose::STANDARD
             .decode(encoded)

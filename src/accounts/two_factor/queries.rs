@@ -205,8 +205,10 @@ pub fn recovery_codes_left(conn: &mut DbConn, user_id: &str) -> QueryResult<i64>
 
 /// Records a sign-in waiting for its second step (and forgets the dead ones).
 pub fn insert_challenge(conn: &mut DbConn, challenge: &Challenge) -> QueryResult<()> {
-    diesel::delete(two_factor_challenges::table.filter(two_factor_challenges::expires_at.lt(now())))
-        .execute(conn)?;
+    diesel::delete(
+        two_factor_challenges::table.filter(two_factor_challenges::expires_at.lt(now())),
+    )
+    .execute(conn)?;
     diesel::insert_into(two_factor_challenges::table)
         .values(challenge)
         .execute(conn)
@@ -253,7 +255,11 @@ pub fn replace_sealed(conn: &mut DbConn, user_id: &str, sealed: &[u8]) -> QueryR
 }
 
 /// Sets whether a company requires two factors.
-pub fn set_company_requirement(conn: &mut DbConn, company_id: &str, require: bool) -> QueryResult<()> {
+pub fn set_company_requirement(
+    conn: &mut DbConn,
+    company_id: &str,
+    require: bool,
+) -> QueryResult<()> {
     diesel::update(companies::table.find(company_id))
         .set((
             companies::require_two_factor.eq(require),

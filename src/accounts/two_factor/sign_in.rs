@@ -113,7 +113,10 @@ pub async fn second_factor_form(
     let Some(id) = challenge_id(&req) else {
         return start_again(EXPIRED);
     };
-    let live = with_db(&state.db, move |conn| Ok(two_factor::find_challenge(conn, &id)?)).await?;
+    let live = with_db(&state.db, move |conn| {
+        Ok(two_factor::find_challenge(conn, &id)?)
+    })
+    .await?;
     if live.is_none() {
         return start_again(EXPIRED);
     }
@@ -129,7 +132,7 @@ pub struct CodeForm {
 
 /// What the second step came to.
 enum Outcome {
-    SignedIn(session::OpenedSession, String),
+    SignedIn(Box<session::OpenedSession>, String),
     Wrong,
     Locked,
     Expired,
@@ -167,7 +170,10 @@ pub async fn verify_second_factor(
             two_factor::delete_challenge(conn, &id)?;
             return Ok(Outcome::Expired);
         };
-        if user.locked_until.is_some_and(|until| until > crate::db::now()) {
+        if user
+            .locked_until
+            .is_some_and(|until| until > crate::db::now())
+        {
             two_factor::delete_challenge(conn, &id)?;
             refuse(conn, &actor, &user, "account locked")?;
             return Ok(Outcome::Locked);
@@ -177,7 +183,12 @@ pub async fn verify_second_factor(
             let now_locked = queries::record_failed_login(conn, &user.id, MAX_FAILURES, LOCK_FOR)?;
             if now_locked {
                 two_factor::delete_challenge(conn, &id)?;
-                refuse(conn, &actor, &user, "wrong code; account locked for 15 minutes")?;
+                refuse(
+                    conn,
+                    &actor,
+                    &user,
+                    "wrong code; account locked for 15 minutes",
+                )?;
                 return Ok(Outcome::Locked);
             }
             refuse(conn, &actor, &user, "wrong code")?;
@@ -203,7 +214,7 @@ pub async fn verify_second_factor(
                 &user.email,
                 &detail,
             )?;
-            Ok(Outcome::SignedIn(opened, challenge.next))
+            Ok(Outcome::SignedIn(Box::new(opened), challenge.next))
         })
     })
     .await?;

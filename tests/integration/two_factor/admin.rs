@@ -27,15 +27,31 @@ async fn a_company_that_requires_two_factors_sends_an_unenrolled_user_to_enrolme
     let session = anonymous(&app).await;
     let response = try_login(&session, &world.a.viewer.email, PASSWORD).await;
     assert_eq!(response.status(), 303);
-    for path in ["/", "/account", "/companies/alpha", "/companies/alpha/leads", "/audit"] {
+    for path in [
+        "/",
+        "/account",
+        "/companies/alpha",
+        "/companies/alpha/leads",
+        "/audit",
+    ] {
         let response = session.get(path).await;
         assert_eq!(response.status(), 303, "GET {path}");
-        assert_eq!(response.headers()["location"], "/account/two-factor", "GET {path}");
+        assert_eq!(
+            response.headers()["location"],
+            "/account/two-factor",
+            "GET {path}"
+        );
     }
     let html = page(&session, "/account/two-factor").await;
-    assert!(html.contains("Your company requires two-factor sign-in"), "{html}");
+    assert!(
+        html.contains("Your company requires two-factor sign-in"),
+        "{html}"
+    );
     // Sessions opened before the requirement are held back too.
-    assert_eq!(viewer.get("/").await.headers()["location"], "/account/two-factor");
+    assert_eq!(
+        viewer.get("/").await.headers()["location"],
+        "/account/two-factor"
+    );
     // Other companies are not concerned.
     let other = login(&app, &world.b.viewer.email).await;
     assert_eq!(other.get("/").await.status(), 200);
@@ -107,7 +123,10 @@ async fn a_reset_during_the_second_step_sends_the_sign_in_back_to_the_start() {
     let pending = after_password(&app, &email).await;
     let platform = login(&app, &world.platform.email).await;
     let path = format!("/users/{}/two-factor/reset", world.a.viewer.id);
-    assert_eq!(platform.post(&path, &[("confirm", "yes")]).await.status(), 303);
+    assert_eq!(
+        platform.post(&path, &[("confirm", "yes")]).await.status(),
+        303
+    );
     let response = super::type_code(&pending, &enrolled.code(enrolled.step + 1)).await;
     assert_eq!(response.headers()["location"], "/login");
     let _ = sign_in_with;

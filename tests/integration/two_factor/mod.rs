@@ -61,13 +61,19 @@ pub async fn enrol(session: &Session) -> Enrolled {
     let response = session.get("/account/two-factor").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(html.contains("id=\"two-factor-qr\" src=\"data:image/svg+xml;base64,"), "QR code");
+    assert!(
+        html.contains("id=\"two-factor-qr\" src=\"data:image/svg+xml;base64,"),
+        "QR code"
+    );
     let base32 = secret_on(&html).expect("the secret in text");
     let bytes = totp_rs::Secret::Encoded(base32.clone()).to_bytes().unwrap();
     let secret = TotpSecret::from_bytes(bytes);
     let step = step_of(unix_now());
     let response = session
-        .post("/account/two-factor/confirm", &[("code", &secret.code_at_step(step))])
+        .post(
+            "/account/two-factor/confirm",
+            &[("code", &secret.code_at_step(step))],
+        )
         .await;
     assert_eq!(response.status(), 200, "a right code turns it on");
     let html = response.text().await.unwrap();

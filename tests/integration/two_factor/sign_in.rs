@@ -1,8 +1,6 @@
 //! Enrolment and the second sign-in step.
 
-use crate::support::fixtures::{
-    PASSWORD, audit_entries, login, page, seed_world, try_login,
-};
+use crate::support::fixtures::{PASSWORD, audit_entries, login, page, seed_world, try_login};
 use crate::support::helpers::spawn_app;
 use crate::support::secrets::assert_database_never_holds;
 
@@ -37,7 +35,12 @@ async fn an_enrolled_user_signs_in_with_a_code_once_and_never_twice() {
 
     // The same code again, at a new sign-in: refused (replay protection).
     let again = after_password(&app, &email).await;
-    assert_eq!(type_code(&again, &enrolled.code(enrolled.step + 1)).await.status(), 401);
+    assert_eq!(
+        type_code(&again, &enrolled.code(enrolled.step + 1))
+            .await
+            .status(),
+        401
+    );
     let failed = audit_entries(&app, "login.second_factor_failed");
     assert_eq!(failed.len(), 2, "{failed:?}");
 }
@@ -52,7 +55,11 @@ async fn sign_in_keeps_next_through_the_second_step() {
     let response = session
         .post(
             "/login",
-            &[("email", email.as_str()), ("password", PASSWORD), ("next", "/companies/alpha")],
+            &[
+                ("email", email.as_str()),
+                ("password", PASSWORD),
+                ("next", "/companies/alpha"),
+            ],
         )
         .await;
     assert_eq!(response.headers()["location"], "/login/two-factor");
@@ -71,7 +78,10 @@ async fn a_recovery_code_signs_in_once_then_it_is_spent() {
 
     let signed_in = sign_in_with(after_password(&app, &email).await, &code.to_uppercase()).await;
     let html = page(&signed_in, "/account/two-factor").await;
-    assert!(html.contains("<strong>9</strong> unused recovery codes"), "{html}");
+    assert!(
+        html.contains("<strong>9</strong> unused recovery codes"),
+        "{html}"
+    );
 
     let spent = after_password(&app, &email).await;
     let response = type_code(&spent, &code).await;
@@ -89,7 +99,12 @@ async fn five_wrong_codes_lock_the_account_like_wrong_passwords() {
 
     // One wrong password and four wrong codes: the fifth failure in a row locks; the right
     // password in between does not clear the count.
-    let wrong = try_login(&crate::support::fixtures::anonymous(&app).await, &email, "nope").await;
+    let wrong = try_login(
+        &crate::support::fixtures::anonymous(&app).await,
+        &email,
+        "nope",
+    )
+    .await;
     assert_eq!(wrong.status(), 401);
     let pending = after_password(&app, &email).await;
     for attempt in 1..=4 {
@@ -104,8 +119,17 @@ async fn five_wrong_codes_lock_the_account_like_wrong_passwords() {
     // Locked: the right password and a right code do not sign in.
     let locked = crate::support::fixtures::anonymous(&app).await;
     assert_eq!(try_login(&locked, &email, PASSWORD).await.status(), 401);
-    assert_eq!(type_code(&pending, &enrolled.code(enrolled.step + 1)).await.status(), 303);
-    assert_eq!(pending.get("/account").await.status(), 303, "still not signed in");
+    assert_eq!(
+        type_code(&pending, &enrolled.code(enrolled.step + 1))
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        pending.get("/account").await.status(),
+        303,
+        "still not signed in"
+    );
     let failed = audit_entries(&app, "login.second_factor_failed");
     assert_eq!(failed.len(), 4, "{failed:?}");
     assert!(failed[3].2.contains("account locked"), "{failed:?}");
@@ -118,9 +142,19 @@ async fn the_secret_is_sealed_and_never_shown_or_logged_after_enrolment() {
     let email = world.a.admin.email.clone();
     let session = login(&app, &email).await;
     let enrolled = enrol(&session).await;
-    let signed_in = sign_in_with(after_password(&app, &email).await, &enrolled.code(enrolled.step + 1)).await;
+    let signed_in = sign_in_with(
+        after_password(&app, &email).await,
+        &enrolled.code(enrolled.step + 1),
+    )
+    .await;
     let mut pages = vec![page(&signed_in, "/account/two-factor").await];
-    for path in ["/", "/account", "/audit", "/companies/alpha", "/companies/alpha/users"] {
+    for path in [
+        "/",
+        "/account",
+        "/audit",
+        "/companies/alpha",
+        "/companies/alpha/users",
+    ] {
         pages.push(page(&signed_in, path).await);
     }
     let platform = login(&app, &world.platform.email).await;
@@ -135,9 +169,16 @@ async fn the_secret_is_sealed_and_never_shown_or_logged_after_enrolment() {
     }
     assert!(pages[0].contains("is <strong>on</strong>"));
     let logs = app.logs();
-    assert!(logs.contains("/account/two-factor"), "the requests were logged");
+    assert!(
+        logs.contains("/account/two-factor"),
+        "the requests were logged"
+    );
     assert!(!logs.contains(&enrolled.base32), "the secret in the logs");
-    assert!(!logs.to_lowercase().contains(&enrolled.base32.to_lowercase()));
+    assert!(
+        !logs
+            .to_lowercase()
+            .contains(&enrolled.base32.to_lowercase())
+    );
     let recovery: Vec<&str> = enrolled.recovery.iter().map(String::as_str).collect();
     let mut secrets = recovery.clone();
     secrets.push(&enrolled.base32);
@@ -153,23 +194,36 @@ async fn turning_it_off_needs_the_password_and_a_code() {
     let enrolled = enrol(&session).await;
     let code = enrolled.code(enrolled.step + 1);
     let response = session
-        .post("/account/two-factor/disable", &[("password", "wrong password"), ("code", &code)])
+        .post(
+            "/account/two-factor/disable",
+            &[("password", "wrong password"), ("code", &code)],
+        )
         .await;
     assert_eq!(response.status(), 422);
     let response = session
-        .post("/account/two-factor/disable", &[("password", PASSWORD), ("code", "123")])
+        .post(
+            "/account/two-factor/disable",
+            &[("password", PASSWORD), ("code", "123")],
+        )
         .await;
     assert_eq!(response.status(), 422);
     let response = session
-        .post("/account/two-factor/disable", &[("password", PASSWORD), ("code", &code)])
+        .post(
+            "/account/two-factor/disable",
+            &[("password", PASSWORD), ("code", &code)],
+        )
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(audit_entries(&app, "user.two_factor_disabled").len(), 1);
     // The password alone signs in again.
     assert_eq!(
-        try_login(&crate::support::fixtures::anonymous(&app).await, &email, PASSWORD)
-            .await
-            .headers()["location"],
+        try_login(
+            &crate::support::fixtures::anonymous(&app).await,
+            &email,
+            PASSWORD
+        )
+        .await
+        .headers()["location"],
         "/"
     );
 }
@@ -182,7 +236,10 @@ async fn new_recovery_codes_replace_the_old_ones() {
     let session = login(&app, &email).await;
     let enrolled = enrol(&session).await;
     let response = session
-        .post("/account/two-factor/recovery-codes", &[("code", &enrolled.recovery[0])])
+        .post(
+            "/account/two-factor/recovery-codes",
+            &[("code", &enrolled.recovery[0])],
+        )
         .await;
     assert_eq!(response.status(), 200);
     let fresh = super::recovery_codes_on(&response.text().await.unwrap());
