@@ -318,9 +318,14 @@ pub async fn disable_two_factor(
         Ok(())
     })
     .await?;
+    let message = if user.two_factor_required {
+        "Two-factor sign-in is off. Your company requires it: set it up again below."
+    } else {
+        "Two-factor sign-in is off: signing in needs only your password."
+    };
     Ok(flash::redirect_with(
         ENROL_PATH,
         FlashKind::Success,
-        "Two-factor sign-in is off: signing in needs only your password.",
+        message,
     ))
 }

@@ -8,6 +8,7 @@
 //! replay protection wants.
 
 mod admin;
+mod rotation;
 mod sign_in;
 
 use leadrelay::accounts::two_factor::codes::{TotpSecret, step_of, unix_now};
