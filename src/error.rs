@@ -20,6 +20,10 @@ pub enum AppError {
     /// Not signed in: redirect to the login page, then back to this path.
     #[error("Please sign in.")]
     Unauthenticated(String),
+    /// Signed in, but the company requires two-factor sign-in and the user has not enrolled:
+    /// redirect to the enrolment page.
+    #[error("Set up two-factor sign-in first.")]
+    TwoFactorEnrolmentRequired,
     /// The thing does not exist, or belongs to another company (SPEC §3: same answer).
     #[error("We could not find that page. It may have been removed, or the link is mistyped.")]
     NotFound,
@@ -88,7 +92,7 @@ impl From<actix_web::error::BlockingError> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Unauthenticated(_) => StatusCode::SEE_OTHER,
+            Self::Unauthenticated(_) | Self::TwoFactorEnrolmentRequired => StatusCode::SEE_OTHER,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -101,6 +105,14 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         if let Self::Unexpected(err) = self {
             tracing::error!(error = format!("{err:#}"), "request failed");
+        }
+        if let Self::TwoFactorEnrolmentRequired = self {
+            return HttpResponse::SeeOther()
+                .insert_header((
+                    actix_web::http::header::LOCATION,
+                    crate::accounts::two_factor::ENROL_PATH,
+                ))
+                .finish();
         }
         if let Self::Unauthenticated(next) = self {
             let target = if next == "/" {

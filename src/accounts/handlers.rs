@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::accounts::model::{User, normalize_email};
 use crate::accounts::pages::{AccountPage, LoginPage};
-use crate::accounts::{passwords, queries, session};
+use crate::accounts::{passwords, queries, session, two_factor};
 use crate::audit::{self, Action, Actor};
 use crate::crypto::password;
 use crate::db::DbConn;
@@ -19,10 +19,11 @@ use crate::http::pages::Chrome;
 use crate::http::{csrf, with_db};
 use crate::state::AppState;
 
-/// Consecutive failures that lock an account (SPEC §3).
-const MAX_FAILURES: i32 = 5;
+/// Consecutive failures (wrong passwords and wrong two-factor codes alike) that lock an
+/// account (SPEC §3).
+pub const MAX_FAILURES: i32 = 5;
 /// How long a locked account stays locked.
-const LOCK_FOR: chrono::Duration = chrono::Duration::minutes(15);
+pub const LOCK_FOR: chrono::Duration = chrono::Duration::minutes(15);
 /// The answer to every failed sign-in: it never says whether the account exists.
 const WRONG_CREDENTIALS: &str = "That email and password do not match. After 5 failed attempts an \
      account is locked for 15 minutes.";
@@ -83,7 +84,22 @@ pub struct LoginForm {
 /// What a sign-in attempt came to.
 enum LoginOutcome {
     Success(session::OpenedSession),
+    /// The password was right; the code comes next (the cookie carries the sign-in there).
+    SecondStep(actix_web::cookie::Cookie<'static>),
     Refused,
+}
+
+/// The per-IP throttle of the sign-in forms (SPEC §3): password and two-factor code alike.
+pub fn check_throttle(req: &HttpRequest, state: &AppState) -> Result<(), AppError> {
+    if let Ok(addr) = client_ip(req).parse::<IpAddr>()
+        && let Err(wait) = state.login_throttle.check(addr)
+    {
+        let seconds = wait.as_secs().max(1);
+        return Err(AppError::TooManyRequests(format!(
+            "Too many sign-in attempts from your network. Wait {seconds} seconds and try again."
+        )));
+    }
+    Ok(())
 }
 
 /// `POST /login`.
@@ -94,21 +110,15 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
+    check_throttle(&req, &state)?;
     let ip = client_ip(&req);
-    if let Ok(addr) = ip.parse::<IpAddr>()
-        && let Err(wait) = state.login_throttle.check(addr)
-    {
-        let seconds = wait.as_secs().max(1);
-        return Err(AppError::TooManyRequests(format!(
-            "Too many sign-in attempts from your network. Wait {seconds} seconds and try again."
-        )));
-    }
     let email = normalize_email(&form.email);
     let actor_ip = ip.clone();
     let old_session = session::token_of(&req);
     let user_agent = session::user_agent(&req);
     let secure = state.secure_cookies;
     let typed_email = email.clone();
+    let pending_next = next.clone();
     // Three steps, so argon2 runs on the blocking pool and holds no connection: read the
     // account, check the password, record what happened.
     let lookup = email.clone();
@@ -138,15 +148,30 @@ pub async fn login(
             )?;
             return Ok(LoginOutcome::Refused);
         };
-        record_attempt(conn, &user, actor_ip, matches, |conn, actor| {
-            session::open(conn, old_session, &user.id, &actor.ip, &user_agent, secure)
-        })
+        let second_step = matches && two_factor::queries::is_enabled(conn, &user.id)?;
+        let next_step = |conn: &mut DbConn, actor: &Actor| {
+            if second_step {
+                two_factor::sign_in::begin(conn, &user.id, &pending_next, secure)
+                    .map(LoginOutcome::SecondStep)
+            } else {
+                session::open(conn, old_session, &user.id, &actor.ip, &user_agent, secure)
+                    .map(LoginOutcome::Success)
+            }
+        };
+        record_attempt(conn, &user, actor_ip, matches, second_step, next_step)
     })
     .await?;
     match outcome {
         LoginOutcome::Success(opened) => Ok(HttpResponse::SeeOther()
             .insert_header((actix_web::http::header::LOCATION, next))
             .cookie(opened.cookie)
+            .finish()),
+        LoginOutcome::SecondStep(cookie) => Ok(HttpResponse::SeeOther()
+            .insert_header((
+                actix_web::http::header::LOCATION,
+                two_factor::sign_in::SECOND_STEP_PATH,
+            ))
+            .cookie(cookie)
             .finish()),
         LoginOutcome::Refused => render_login(
             &req,
@@ -160,13 +185,16 @@ pub async fn login(
 }
 
 /// Records a sign-in attempt of an existing account: refused while locked, a failure counted
-/// toward the lock, or a success that opens a session (through `open`).
+/// toward the lock, or a success that goes on through `next_step`: a session, or (with
+/// `second_step`) the two-factor step, which neither clears the failure count nor counts as a
+/// sign-in yet, so a known password cannot reset the count that guards the codes.
 fn record_attempt(
     conn: &mut DbConn,
     user: &User,
     ip: String,
     matches: bool,
-    open: impl FnOnce(&mut DbConn, &Actor) -> diesel::QueryResult<session::OpenedSession>,
+    second_step: bool,
+    next_step: impl FnOnce(&mut DbConn, &Actor) -> diesel::QueryResult<LoginOutcome>,
 ) -> Result<LoginOutcome, AppError> {
     let actor = Actor {
         user_id: Some(user.id.clone()),
@@ -200,9 +228,12 @@ fn record_attempt(
         )?;
         return Ok(LoginOutcome::Refused);
     }
+    if second_step {
+        return Ok(next_step(conn, &actor)?);
+    }
     crate::db::write_transaction(conn, |conn| {
         queries::record_login(conn, &user.id)?;
-        let opened = open(conn, &actor)?;
+        let opened = next_step(conn, &actor)?;
         audit::record(
             conn,
             &actor,
@@ -211,7 +242,7 @@ fn record_attempt(
             &user.email,
             "",
         )?;
-        Ok(LoginOutcome::Success(opened))
+        Ok(opened)
     })
 }
 

@@ -10,4 +10,5 @@ pub mod session;
 pub mod setup;
 pub mod throttle;
 pub mod time_zone;
+pub mod two_factor;
 pub mod users;

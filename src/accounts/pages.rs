@@ -83,6 +83,8 @@ pub struct UserRow {
     pub last_login: Option<ShownTime>,
     /// Whether this row is the viewer themself (no self-demotion or removal).
     pub is_self: bool,
+    /// Whether they sign in with two factors.
+    pub two_factor: bool,
 }
 
 /// A company's users.
@@ -99,6 +101,10 @@ pub struct UsersPage {
     pub users: Vec<UserRow>,
     /// Whether the viewer may change users.
     pub can_manage: bool,
+    /// Whether the viewer may reset users' two-factor sign-in (platform admins).
+    pub can_reset_two_factor: bool,
+    /// Whether the company requires two-factor sign-in.
+    pub requires_two_factor: bool,
     /// Email typed in the add form after an error.
     pub email: String,
     /// What went wrong, if anything.

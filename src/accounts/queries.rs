@@ -157,9 +157,23 @@ pub fn delete_idle_sessions(conn: &mut DbConn) -> QueryResult<usize> {
         .execute(conn)
 }
 
-/// Who a session belongs to: the user, their company's slug and time zone, and the time zone
-/// the user chose on their account page (none: they follow the default).
-pub type SessionUser = (User, Option<String>, Option<String>, Option<String>);
+/// Who a session belongs to.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    /// The user.
+    pub user: User,
+    /// Their company's slug (none for platform admins).
+    pub company_slug: Option<String>,
+    /// Their company's time zone.
+    pub company_zone: Option<String>,
+    /// The time zone the user chose on their account page (none: they follow the default).
+    pub own_zone: Option<String>,
+    /// Whether their company requires two-factor sign-in.
+    pub two_factor_required: bool,
+    /// Whether they must enrol in two-factor sign-in before using anything else (their
+    /// company requires it and they have not enrolled).
+    pub must_enrol: bool,
+}
 
 /// The live session with this id and its user; an idle session is ended and not returned.
 pub fn find_live_session(conn: &mut DbConn, session_id: &str) -> QueryResult<Option<SessionUser>> {
@@ -172,6 +186,7 @@ pub fn find_live_session(conn: &mut DbConn, session_id: &str) -> QueryResult<Opt
             companies::slug.nullable(),
             companies::time_zone.nullable(),
             users::time_zone,
+            companies::require_two_factor.nullable(),
         ))
         .first::<(
             NaiveDateTime,
@@ -179,9 +194,10 @@ pub fn find_live_session(conn: &mut DbConn, session_id: &str) -> QueryResult<Opt
             Option<String>,
             Option<String>,
             Option<String>,
+            Option<bool>,
         )>(conn)
         .optional()?;
-    let Some((last_seen, user, slug, time_zone, own_zone)) = found else {
+    let Some((last_seen, user, company_slug, company_zone, own_zone, required)) = found else {
         return Ok(None);
     };
     let now = now();
@@ -194,7 +210,17 @@ pub fn find_live_session(conn: &mut DbConn, session_id: &str) -> QueryResult<Opt
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)?;
     }
-    Ok(Some((user, slug, time_zone, own_zone)))
+    let two_factor_required = required == Some(true);
+    let must_enrol =
+        two_factor_required && !crate::accounts::two_factor::queries::is_enabled(conn, &user.id)?;
+    Ok(Some(SessionUser {
+        user,
+        company_slug,
+        company_zone,
+        own_zone,
+        two_factor_required,
+        must_enrol,
+    }))
 }
 
 /// Sets the time zone a user sees times in (`None`: the default, their company's or UTC).

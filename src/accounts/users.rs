@@ -20,13 +20,14 @@ use crate::state::AppState;
 use crate::tenants::model::Company;
 use crate::tenants::queries as tenants;
 
-fn rows(user: &CurrentUser, users: Vec<User>) -> Vec<UserRow> {
+fn rows(user: &CurrentUser, users: Vec<User>, two_factor: &[String]) -> Vec<UserRow> {
     users
         .into_iter()
         .map(|u| {
             let role = u.role();
             UserRow {
                 is_self: u.id == user.id,
+                two_factor: two_factor.contains(&u.id),
                 last_login: u.last_login_at.map(|at| show_time(at, &user.time_zone)),
                 id: u.id,
                 email: u.email,
@@ -40,19 +41,32 @@ fn rows(user: &CurrentUser, users: Vec<User>) -> Vec<UserRow> {
 fn page(
     user: &CurrentUser,
     company: Company,
-    users: Vec<User>,
+    (users, two_factor): (Vec<User>, Vec<String>),
     email: String,
     error: Option<String>,
 ) -> UsersPage {
     UsersPage {
         chrome: user.chrome(),
         can_manage: user.is_admin(),
-        users: rows(user, users),
+        can_reset_two_factor: user.is_platform_admin(),
+        requires_two_factor: company.require_two_factor,
+        users: rows(user, users, &two_factor),
         slug: company.slug,
         company_name: company.name,
         email,
         error,
     }
+}
+
+/// A company's users, and which of them sign in with two factors.
+fn list_with_two_factor(
+    conn: &mut DbConn,
+    company_id: &str,
+) -> diesel::QueryResult<(Vec<User>, Vec<String>)> {
+    Ok((
+        queries::list_for_company(conn, company_id)?,
+        crate::accounts::two_factor::queries::enabled_in_company(conn, company_id)?,
+    ))
 }
 
 /// `GET /companies/{slug}/users`.
@@ -64,7 +78,7 @@ pub async fn list_users(
     let scope = user.scope();
     let (company, users) = with_db(&state.db, move |conn| {
         let company = tenants::find_company_by_slug(conn, &scope, &slug)?;
-        let users = queries::list_for_company(conn, &company.id)?;
+        let users = list_with_two_factor(conn, &company.id)?;
         Ok((company, users))
     })
     .await?;
@@ -127,7 +141,7 @@ pub async fn create_user(
     if let Some(error) = error {
         let company_id = company.id.clone();
         let users = with_db(&state.db, move |conn| {
-            Ok(queries::list_for_company(conn, &company_id)?)
+            Ok(list_with_two_factor(conn, &company_id)?)
         })
         .await?;
         let page = page(&user, company, users, email, Some(error));

@@ -97,6 +97,12 @@ actions! {
     LeadsBulkResent => "leads.bulk_resent", "Resent many leads at once";
     ApiTokenCreated => "api_token.created", "Made an API token";
     ApiTokenRevoked => "api_token.revoked", "Revoked an API token";
+    SecondFactorFailed => "login.second_factor_failed", "Failed two-factor sign-in step";
+    TwoFactorEnabled => "user.two_factor_enabled", "Turned on two-factor sign-in";
+    TwoFactorDisabled => "user.two_factor_disabled", "Turned off two-factor sign-in";
+    TwoFactorReset => "user.two_factor_reset", "Reset a user's two-factor sign-in";
+    RecoveryCodesRenewed => "user.recovery_codes_renewed", "Made new recovery codes";
+    CompanyTwoFactorChanged => "company.two_factor_changed", "Changed the two-factor requirement";
 }
 
 /// A row of `audit_events`.

@@ -20,6 +20,7 @@ diesel::table! {
         time_zone -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        require_two_factor -> Bool,
     }
 }
 
@@ -263,10 +264,43 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+    /// Two-factor sign-in of a user: the sealed TOTP secret, when it was turned on, and the
+    /// newest time step accepted (replay protection).
+    two_factor (user_id) {
+        user_id -> Text,
+        secret -> Binary,
+        enabled_at -> Nullable<Timestamp>,
+        last_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One-time recovery codes of a user; `code_hash` is the SHA-256 of the code.
+    recovery_codes (user_id, code_hash) {
+        user_id -> Text,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Sign-ins waiting for their second step; `id` is the SHA-256 of the cookie's token.
+    two_factor_challenges (id) {
+        id -> Text,
+        user_id -> Text,
+        next -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
     }
 }
 
 diesel::joinable!(users -> companies (company_id));
+diesel::joinable!(two_factor -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(two_factor_challenges -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(locations -> companies (company_id));
 diesel::joinable!(leads -> locations (location_id));
@@ -297,4 +331,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     bulk_resend_jobs,
     bulk_resend_items,
     api_tokens,
+    two_factor,
+    recovery_codes,
+    two_factor_challenges,
 );

@@ -40,11 +40,14 @@ const FAILURES_SHOWN: i64 = 5;
 /// `GET /`: the dashboard when signed in. Not signed in: the login page, or on a fresh
 /// installation a page saying how to create the first administrator.
 pub async fn dashboard(
-    user: Option<CurrentUser>,
+    user: Result<CurrentUser, AppError>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(user) = user else {
-        return anonymous_start(&state).await;
+    let user = match user {
+        Ok(user) => user,
+        Err(AppError::Unauthenticated(_)) => return anonymous_start(&state).await,
+        // Sent to two-factor enrolment, say.
+        Err(other) => return Err(other),
     };
     let scope = user.scope();
     let zone = user.time_zone.clone();

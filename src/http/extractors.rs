@@ -9,7 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use crate::accounts::model::Role;
-use crate::accounts::queries;
+use crate::accounts::queries::{self, SessionUser};
 use crate::domain::scope::CompanyScope;
 use crate::error::AppError;
 use crate::http::csrf;
@@ -46,6 +46,8 @@ pub struct CurrentUser {
     pub flash: Option<Flash>,
     /// Client IP, for the audit log.
     pub ip: String,
+    /// Whether the user's company requires two-factor sign-in.
+    pub two_factor_required: bool,
 }
 
 impl CurrentUser {
@@ -143,7 +145,22 @@ impl FromRequest for CurrentUser {
                 Ok(queries::find_live_session(conn, &lookup_id)?)
             })
             .await?;
-            let (user, company_slug, company_zone, own_zone) = found.ok_or_else(unauthenticated)?;
+            let found = found.ok_or_else(unauthenticated)?;
+            // SPEC §3 / issue 12: until they enrol, a user whose company requires two factors
+            // can reach nothing but the enrolment page and sign-out.
+            if found.must_enrol
+                && !crate::accounts::two_factor::allowed_before_enrolment(req.path())
+            {
+                return Err(AppError::TwoFactorEnrolmentRequired);
+            }
+            let SessionUser {
+                user,
+                company_slug,
+                company_zone,
+                own_zone,
+                two_factor_required,
+                ..
+            } = found;
             let default_time_zone = company_zone.unwrap_or_else(|| "UTC".to_string());
             // A stored name chrono-tz no longer knows falls back to the default, never to a
             // page that cannot show times.
@@ -163,6 +180,7 @@ impl FromRequest for CurrentUser {
                 csrf_token: csrf::token_for_session(&state.csrf_key, &token),
                 flash: flash::take(&req),
                 ip: client_ip(&req),
+                two_factor_required,
             })
         })
     }

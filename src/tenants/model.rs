@@ -23,6 +23,8 @@ pub struct Company {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// Whether every user of the company must sign in with a second factor.
+    pub require_two_factor: bool,
 }
 
 /// A new company.

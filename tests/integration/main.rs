@@ -46,3 +46,4 @@ mod retention;
 mod sandbox;
 mod secret_leaks;
 mod secrets;
+mod two_factor;
