@@ -389,6 +389,25 @@ pub struct SettingsArgs {
     )]
     pub metrics_token: Option<String>,
 
+    /// SMTP server for alert emails: smtp://user:pass@host:587?tls=required (STARTTLS),
+    /// smtps://… (TLS) or smtp://host:25 (plain, a local relay) [default: no email]
+    #[arg(
+        long,
+        env = "LEADRELAY_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// Sender of alert emails, e.g. "leadrelay <alerts@example.com>"
+    #[arg(long, env = "LEADRELAY_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+
+    /// Let alert webhooks reach loopback and private addresses (tests, a private Slack
+    /// relay): true or false [default: false]
+    #[arg(long, env = "LEADRELAY_ALLOW_PRIVATE_WEBHOOKS", value_name = "BOOL")]
+    pub allow_private_webhooks: Option<String>,
+
     /// Log filter, e.g. info or leadrelay=debug [default: info]
     #[arg(long, env = "LEADRELAY_LOG", value_name = "FILTER")]
     pub log: Option<String>,

@@ -76,6 +76,12 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// Bearer token protecting `/metrics`, when set.
     pub metrics_token: Option<Secret<String>>,
+    /// Alert email: the SMTP server and the sender (both needed to send email).
+    pub mail: Option<MailSettings>,
+    /// Whether alert webhooks may reach loopback and private networks.
+    pub allow_private_webhooks: bool,
+    /// How often alert conditions are checked.
+    pub alert_check_every: Duration,
     /// Logging.
     pub log: LogSettings,
     /// HTTP worker threads; defaults to the number of cores.
@@ -234,6 +240,18 @@ impl Settings {
                 .map(str::trim)
                 .filter(|token| !token.is_empty())
                 .map(|token| Secret::new(token.to_string())),
+            mail: mail_settings(args)?,
+            allow_private_webhooks: match or(&args.allow_private_webhooks, "false").trim() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" | "" => false,
+                other => {
+                    return Err(ConfigError::new(
+                        "LEADRELAY_ALLOW_PRIVATE_WEBHOOKS",
+                        format!("{other:?} is not true or false"),
+                    ));
+                }
+            },
+            alert_check_every: Duration::from_secs(60),
             log,
             http_workers: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             pool_size: 10,
@@ -249,6 +267,55 @@ impl Settings {
         settings.database_url = database_url;
         settings.master_key = MasterKeySource::Inline(master_key);
         settings
+    }
+}
+
+/// Where alert emails go out, and from whom.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `LEADRELAY_SMTP_URL` (may hold a password).
+    pub smtp_url: Secret<String>,
+    /// `LEADRELAY_MAIL_FROM`, checked as a mailbox.
+    pub from: String,
+}
+
+fn mail_settings(args: &SettingsArgs) -> Result<Option<MailSettings>, ConfigError> {
+    let given = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(str::to_string)
+    };
+    match (given(&args.smtp_url), given(&args.mail_from)) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(ConfigError::new(
+            "LEADRELAY_MAIL_FROM",
+            "is needed with LEADRELAY_SMTP_URL: the sender of alert emails, e.g. alerts@example.com".to_string(),
+        )),
+        (None, Some(_)) => Err(ConfigError::new(
+            "LEADRELAY_SMTP_URL",
+            "is needed with LEADRELAY_MAIL_FROM: the SMTP server, e.g. smtp://user:pass@smtp.example.com:587?tls=required".to_string(),
+        )),
+        (Some(url), Some(from)) => {
+            if from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(ConfigError::new(
+                    "LEADRELAY_MAIL_FROM",
+                    format!("{from:?} is not an email address"),
+                ));
+            }
+            let scheme_ok = url::Url::parse(&url).is_ok_and(|parsed| matches!(parsed.scheme(), "smtp" | "smtps") && parsed.host().is_some());
+            if !scheme_ok {
+                return Err(ConfigError::new(
+                    "LEADRELAY_SMTP_URL",
+                    "is not an SMTP URL; use smtp://user:pass@host:587?tls=required, smtps://host:465 or smtp://host:25".to_string(),
+                ));
+            }
+            Ok(Some(MailSettings {
+                smtp_url: Secret::new(url),
+                from,
+            }))
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod acculynx;
+pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod bench;

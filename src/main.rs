@@ -15,7 +15,7 @@ use leadrelay::{accounts, bench, one_line_error, sandbox, telemetry, tenants};
 
 /// Values other features seal with the master key, re-sealed by `rotate-master-key` in the
 /// same transaction as the AccuLynx keys.
-const RESEALERS: &[Resealer] = &[accounts::two_factor::RESEALER];
+const RESEALERS: &[Resealer] = &[accounts::two_factor::RESEALER, leadrelay::alerts::RESEALER];
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

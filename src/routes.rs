@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::{accounts, api, audit, bulk, history, http, intake, ops, tenants};
+use crate::{accounts, alerts, api, audit, bulk, history, http, intake, ops, tenants};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +140,9 @@ route_table! {
     Company get "/companies/{slug}/api-tokens" => api::tokens::list_tokens,
     Company post "/companies/{slug}/api-tokens" => api::tokens::create_token,
     Company post "/api-tokens/{id}/revoke" => api::tokens::revoke_token,
+    Company get "/companies/{slug}/alerts" => alerts::handlers::show_alerts,
+    Company post "/companies/{slug}/alerts" => alerts::handlers::save_alerts,
+    Company post "/companies/{slug}/alerts/test" => alerts::handlers::send_test_notification,
 }
 
 /// Every unknown URL: the 404 page.

@@ -54,4 +54,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Wakes this process's bulk-resend runner when a job is confirmed.
     pub wake_bulk_resend: Arc<tokio::sync::Notify>,
+    /// Sends alerts (email, webhooks).
+    pub notifier: crate::alerts::send::Notifier,
 }

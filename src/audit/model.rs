@@ -97,6 +97,7 @@ actions! {
     LeadsBulkResent => "leads.bulk_resent", "Resent many leads at once";
     ApiTokenCreated => "api_token.created", "Made an API token";
     ApiTokenRevoked => "api_token.revoked", "Revoked an API token";
+    AlertsChanged => "company.alerts_changed", "Changed the alert settings";
     SecondFactorFailed => "login.second_factor_failed", "Failed two-factor sign-in step";
     TwoFactorEnabled => "user.two_factor_enabled", "Turned on two-factor sign-in";
     TwoFactorDisabled => "user.two_factor_disabled", "Turned off two-factor sign-in";

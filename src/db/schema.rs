@@ -264,6 +264,10 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     /// Two-factor sign-in of a user: the sealed TOTP secret, when it was turned on, and the
     /// newest time step accepted (replay protection).
     two_factor (user_id) {
@@ -297,6 +301,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A company's alert settings: recipients, the sealed incoming-webhook URL, thresholds.
+    alert_settings (company_id) {
+        company_id -> Text,
+        emails -> Text,
+        webhook_url -> Nullable<Binary>,
+        webhook_host -> Nullable<Text>,
+        silent_days -> Integer,
+        backlog_minutes -> Integer,
+        cooldown_minutes -> Integer,
+        daily_digest -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Every alert sent (or tried): what, to whom, when, with what result.
+    notifications (id) {
+        id -> BigInt,
+        company_id -> Text,
+        location_id -> Nullable<Text>,
+        kind -> Text,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Text,
+        result -> Text,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(two_factor -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
@@ -312,6 +347,8 @@ diesel::joinable!(bulk_resend_jobs -> companies (company_id));
 diesel::joinable!(bulk_resend_items -> bulk_resend_jobs (job_id));
 diesel::joinable!(bulk_resend_items -> leads (lead_id));
 diesel::joinable!(api_tokens -> companies (company_id));
+diesel::joinable!(alert_settings -> companies (company_id));
+diesel::joinable!(notifications -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance_secrets,
@@ -331,6 +368,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     bulk_resend_jobs,
     bulk_resend_items,
     api_tokens,
+    alert_settings,
+    notifications,
     two_factor,
     recovery_codes,
     two_factor_challenges,

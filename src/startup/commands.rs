@@ -43,9 +43,24 @@ pub async fn run_worker_only(
         );
         anyhow::Ok((worker, start_retention(&settings, &db), bulk_resends))
     })?;
+    // Links in alerts need the portal's address; without LEADRELAY_PUBLIC_URL they are
+    // relative to the default one.
+    let public_url = settings.public_url.clone().unwrap_or_else(|| {
+        url::Url::parse(&format!("http://{}", settings.bind))
+            .unwrap_or_else(|_| unreachable!("a socket address makes a URL"))
+    });
+    let notifier = crate::alerts::send::Notifier::new(
+        &settings,
+        crate::crypto::secret_box::SecretBox::new(&master_key),
+        public_url,
+    )?;
+    let alerts = instance.span().in_scope(|| {
+        crate::alerts::runner::AlertRunner::start(db.clone(), notifier, settings.alert_check_every)
+    });
     stop.await;
     tracing::info!("shutting down: giving back unsent leads and finishing requests in flight");
     bulk_resends.stop().await;
+    alerts.stop().await;
     worker.stop().await;
     retention.stop().await;
     Ok(())

@@ -44,6 +44,7 @@ pub struct Application {
     worker: Option<WorkerHandle>,
     retention: RetentionJob,
     bulk_resends: Option<BulkResendRunner>,
+    alerts: Option<crate::alerts::runner::AlertRunner>,
 }
 
 impl Application {
@@ -99,7 +100,19 @@ impl Application {
                 )
             })
         });
+        let notifier =
+            crate::alerts::send::Notifier::new(&settings, secret_box.clone(), public_url.clone())?;
+        let alerts = settings.run_worker.then(|| {
+            instance.span().in_scope(|| {
+                crate::alerts::runner::AlertRunner::start(
+                    db.clone(),
+                    notifier.clone(),
+                    settings.alert_check_every,
+                )
+            })
+        });
         let state = AppState {
+            notifier,
             intake_locations: Arc::new(crate::intake::cache::LocationCache::default()),
             intake_limiter: Arc::new(crate::intake::limits::IntakeLimiter::new(
                 settings.intake_rate,
@@ -152,6 +165,7 @@ impl Application {
             worker,
             retention,
             bulk_resends,
+            alerts,
         })
     }
 
@@ -183,6 +197,9 @@ impl Application {
         let served = self.server.await;
         if let Some(bulk_resends) = self.bulk_resends {
             bulk_resends.stop().await;
+        }
+        if let Some(alerts) = self.alerts {
+            alerts.stop().await;
         }
         if let Some(worker) = self.worker {
             worker.stop().await;

@@ -11,6 +11,7 @@ mod accounts;
 mod accounts_admin;
 mod accounts_browser;
 mod accounts_cli;
+mod alerts;
 mod api;
 mod backup;
 mod browser_smoke;

@@ -14,3 +14,4 @@ pub mod intake;
 pub mod lead_fixtures;
 pub mod mapping;
 pub mod secrets;
+pub mod sinks;
