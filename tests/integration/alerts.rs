@@ -327,3 +327,63 @@ async fn webhooks_to_private_addresses_and_bad_settings_are_refused() {
         .unwrap();
     assert_eq!(saved, 0, "nothing was saved");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_the_sandbox_rejects_is_alerted_once_by_the_running_checker() {
+    use crate::support::delivery::{lead_body, rig, seed_leads, set_key, wait_for_status};
+    let smtp = SmtpSink::start().await;
+    let hook = WebhookSink::start().await;
+    let url = smtp.url();
+    let rig = rig(false, move |settings| {
+        settings.mail = Some(leadrelay::config::MailSettings {
+            smtp_url: leadrelay::crypto::Secret::new(url),
+            from: "alerts@leadrelay.test".to_string(),
+        });
+        settings.allow_private_webhooks = true;
+        settings.alert_check_every = std::time::Duration::from_millis(100);
+    })
+    .await;
+    let company = &rig.company;
+    let admin = login(&rig.app, &company.admin.email).await;
+    assert_eq!(
+        save(&admin, &company.slug, "office@alpha.example", &hook.url())
+            .await
+            .status(),
+        303
+    );
+    set_key(
+        &rig.app,
+        &company.location_id,
+        "a-key-acculynx-does-not-know",
+    );
+    let ids = seed_leads(
+        &rig.app,
+        company,
+        &company.location_id,
+        &[lead_body(1), lead_body(2), lead_body(3)],
+    );
+    for id in &ids {
+        wait_for_status(&rig.app, id, "held", std::time::Duration::from_secs(10)).await;
+    }
+    crate::support::helpers::wait_until(
+        "the alert to arrive",
+        std::time::Duration::from_secs(10),
+        || async { !smtp.mails().is_empty() && !hook.posts().is_empty() },
+    )
+    .await;
+    // Many more checks run in the next second: none sends again.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(
+        mails[0]
+            .data
+            .contains("alpha North: AccuLynx rejected the API key")
+    );
+    assert!(
+        mails[0]
+            .data
+            .contains(&format!("/locations/{}", company.location_id))
+    );
+    assert_eq!(hook.posts().len(), 1);
+}
