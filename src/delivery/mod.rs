@@ -5,6 +5,7 @@
 //! Replays and edits put a lead back in the queue (see [`replay`]). The AccuLynx HTTP client
 //! also checks keys for the portal's "Test key".
 
+mod lease;
 pub mod limits;
 mod one_lead;
 pub mod outcome;

@@ -9,6 +9,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use crate::acculynx::classify::Verdict;
 use crate::audit::{self, Action, Actor};
+use crate::delivery::lease::{Slot, acquire_keeping_lease};
 use crate::delivery::outcome::{Hold, attempt_row, decide, failed, held, outcome_of, usable_key};
 use crate::delivery::queries::{self as locations, DeliveryLocation};
 use crate::delivery::send::post_lead;
@@ -72,9 +73,14 @@ async fn deliver_one(
     }
     let key_id = crate::crypto::sha256_hex(key.expose().as_bytes());
     let waiting = Instant::now();
-    let waited = tokio::select! {
-        () = ctx.shutdown.cancelled() => return give_back(ctx, &lead).await,
-        waited = ctx.deps.limits.acquire(&key_id) => waited,
+    let mut lease_until = lead.lease_until;
+    let waited = match acquire_keeping_lease(ctx, &lead.id, &mut lease_until, &key_id).await? {
+        Slot::Ready(waited) => waited,
+        Slot::Stopping => return give_back(ctx, &lead).await,
+        Slot::Lost => {
+            tracing::warn!(lead_id = %lead.id, "the lead was claimed again while it waited for its slot; that claim sends it");
+            return Ok(());
+        }
     };
     if waited {
         ctx.deps.metrics.rate_limit_waited(waiting.elapsed());

@@ -268,6 +268,8 @@ pub struct ClaimedLead {
     pub attempts: i32,
     /// Retry steps used.
     pub retry_step: i32,
+    /// The lease this claim holds (renewed while the lead waits for its rate-limit slot).
+    pub lease_until: Option<NaiveDateTime>,
 }
 
 /// A new lead state after an attempt, or without one (held before sending).

@@ -23,8 +23,7 @@ pub(crate) static DUE_LITERALS: LazyLock<String> = LazyLock::new(|| {
         .join(", ")
 });
 
-const CLAIM_COLUMNS: &str =
-    "id, location_id, company_id, received_at, queued_at, mapped_body, attempts, retry_step";
+const CLAIM_COLUMNS: &str = "id, location_id, company_id, received_at, queued_at, mapped_body, attempts, retry_step, lease_until";
 
 /// Claims up to `limit` due leads for `owner` until `lease_until`.
 pub fn claim_due(
@@ -91,6 +90,27 @@ pub fn release_leases(conn: &mut DbConn, owner: Option<&str>) -> QueryResult<usi
 }
 
 /// Releases one lead's lease without an attempt (shutdown before sending).
+/// Extends the lease of a lead still waiting to be sent, only if it is still the lease this
+/// worker took (`current`): `false` when the lead was claimed again meanwhile, so the waiting
+/// send must not go out (it would be a second copy).
+pub fn renew_lease(
+    conn: &mut DbConn,
+    lead_id: &str,
+    owner: &str,
+    current: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        leads::table
+            .find(lead_id)
+            .filter(leads::lease_owner.eq(owner))
+            .filter(leads::lease_until.eq(current)),
+    )
+    .set(leads::lease_until.eq(until))
+    .execute(conn)
+    .map(|changed| changed == 1)
+}
+
 pub fn release_lead(conn: &mut DbConn, lead_id: &str, owner: &str) -> QueryResult<()> {
     diesel::update(
         leads::table

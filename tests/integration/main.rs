@@ -20,6 +20,7 @@ mod bulk_resend_browser;
 mod dashboard_figures;
 mod delivery;
 mod demo;
+mod faults;
 mod foundation;
 mod group_commit;
 mod history;

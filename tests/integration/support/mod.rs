@@ -8,6 +8,7 @@
 pub mod browser;
 pub mod bulk_leads;
 pub mod delivery;
+pub mod fault_proxy;
 pub mod fixtures;
 pub mod helpers;
 pub mod intake;
