@@ -11,7 +11,7 @@ use crate::delivery::worker::Context;
 use crate::leads::queue;
 
 /// How a wait for a send slot ended.
-pub(crate) enum Slot {
+pub(super) enum Slot {
     /// The slot is ours (`true`: we had to wait for it).
     Ready(bool),
     /// The worker is stopping.
@@ -21,7 +21,7 @@ pub(crate) enum Slot {
 }
 
 /// Waits for the key's slot, extending the lease meanwhile.
-pub(crate) async fn acquire_keeping_lease(
+pub(super) async fn acquire_keeping_lease(
     ctx: &Context,
     lead_id: &str,
     lease_until: &mut Option<NaiveDateTime>,

@@ -37,8 +37,11 @@ pub(super) enum End {
 }
 
 impl From<Stopping> for End {
-    fn from(_: Stopping) -> Self {
-        End::Stopping
+    fn from(stopping: Stopping) -> Self {
+        match stopping {
+            Stopping::Shutdown => End::Stopping,
+            Stopping::LeaseLost => End::Lost,
+        }
     }
 }
 
@@ -155,6 +158,7 @@ pub(in crate::delivery) async fn deliver(
             lead_id: lead.id.clone(),
             number: lead.attempts + 1,
             rows: Vec::new(),
+            lease_until: lead.lease_until,
         },
         lead,
         location: &location,

@@ -13,9 +13,14 @@ use crate::delivery::worker::Context;
 use crate::leads::model::NewAttempt;
 use crate::leads::status::AttemptOutcome;
 
-/// The worker was asked to stop while a step waited for its turn.
+/// Why a step did not go out while it waited for its turn.
 #[derive(Debug)]
-pub(super) struct Stopping;
+pub(super) enum Stopping {
+    /// The worker was asked to stop.
+    Shutdown,
+    /// The lead was claimed again meanwhile: that claim carries on (see `delivery::lease`).
+    LeaseLost,
+}
 
 /// A request and what it meant.
 pub(super) struct Call {
@@ -47,6 +52,8 @@ pub(super) struct Caller<'a> {
     pub number: i32,
     /// The rows so far, oldest first.
     pub rows: Vec<NewAttempt>,
+    /// The lease this claim holds, extended while a step waits for its turn.
+    pub lease_until: Option<chrono::NaiveDateTime>,
 }
 
 impl Caller<'_> {
@@ -61,9 +68,21 @@ impl Caller<'_> {
     ) -> Result<Call, Stopping> {
         if write {
             let waiting = Instant::now();
-            let waited = tokio::select! {
-                () = self.ctx.shutdown.cancelled() => return Err(Stopping),
-                waited = self.ctx.deps.limits.acquire(&self.key_id) => waited,
+            let slot = crate::delivery::lease::acquire_keeping_lease(
+                self.ctx,
+                &self.lead_id,
+                &mut self.lease_until,
+                &self.key_id,
+            )
+            .await
+            .map_err(|err| {
+                tracing::error!(lead_id = %self.lead_id, error = %format!("{err:#}"), "could not extend a lease");
+                Stopping::LeaseLost
+            })?;
+            let waited = match slot {
+                crate::delivery::lease::Slot::Ready(waited) => waited,
+                crate::delivery::lease::Slot::Stopping => return Err(Stopping::Shutdown),
+                crate::delivery::lease::Slot::Lost => return Err(Stopping::LeaseLost),
             };
             if waited {
                 self.ctx.deps.metrics.rate_limit_waited(waiting.elapsed());
