@@ -264,6 +264,10 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     /// Two-factor sign-in of a user: the sealed TOTP secret, when it was turned on, and the
     /// newest time step accepted (replay protection).
     two_factor (user_id) {
