@@ -30,6 +30,7 @@ mod history_replay;
 mod history_scale;
 mod history_screenshots;
 mod hooks;
+mod hostile_input;
 mod intake;
 mod lead_list_narrow;
 mod location_cli;
