@@ -47,4 +47,5 @@ mod retention;
 mod sandbox;
 mod secret_leaks;
 mod secrets;
+mod secrets_at_trace;
 mod two_factor;
