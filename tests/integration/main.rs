@@ -48,4 +48,5 @@ mod sandbox;
 mod secret_leaks;
 mod secrets;
 mod secrets_at_trace;
+mod slowloris;
 mod two_factor;
