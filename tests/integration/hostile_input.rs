@@ -209,3 +209,62 @@ async fn hostile_endless_chunked_body_is_cut_off_at_the_limit() {
     still_accepts(&app, &url).await;
     assert_eq!(lead_count(&app), 1);
 }
+
+#[tokio::test]
+async fn hostile_requests_on_the_api_get_a_4xx_and_the_api_keeps_serving() {
+    let app = spawn_app().await;
+    let world = seed_world(&app);
+    let (_, token) = crate::api::seed_token(&app, &world.a.id, "resend");
+    let client = reqwest::Client::new();
+    let leads = app.url("/api/v1/leads");
+    let send = |request: reqwest::RequestBuilder| async move {
+        let response = request
+            .timeout(Duration::from_secs(8))
+            .send()
+            .await
+            .unwrap();
+        response.status().as_u16()
+    };
+    // A 64 KiB bearer token, a cursor of invalid UTF-8, 100,000 `[`
+    // posted to resend, a filter 16 KiB long.
+    let huge = format!("lr_{}", "a".repeat(64 * 1024));
+    let cases = vec![
+        ("64 KiB token", 401, client.get(&leads).bearer_auth(&huge)),
+        (
+            "invalid UTF-8 cursor",
+            400,
+            client
+                .get(format!("{leads}?cursor=%FF%FE"))
+                .bearer_auth(&token),
+        ),
+        (
+            "100,000 [ to resend",
+            400,
+            client
+                .post(app.url("/api/v1/leads/nope/resend"))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body("[".repeat(100_000)),
+        ),
+        (
+            "16 KiB filter (matches nothing)",
+            200,
+            client
+                .get(format!("{leads}?q={}", "x".repeat(16 * 1024)))
+                .bearer_auth(&token),
+        ),
+    ];
+    for (name, expected, request) in cases {
+        let status = send(request).await;
+        println!("api {name}: {status}");
+        assert!(
+            (400..500).contains(&status) || status == 200,
+            "{name}: {status}"
+        );
+        assert_eq!(
+            send(client.get(&leads).bearer_auth(&token)).await,
+            200,
+            "{name}"
+        );
+    }
+}
