@@ -152,6 +152,11 @@ impl Application {
         .listen(listener)
         .context("while starting the HTTP server")?
         .workers(state.settings.http_workers)
+        // Slow clients: the headers must arrive within 5 s (else 408), an idle keep-alive
+        // connection is closed after 5 s, and a closing connection gets 1 s to go away.
+        .client_request_timeout(std::time::Duration::from_secs(5))
+        .client_disconnect_timeout(std::time::Duration::from_secs(1))
+        .keep_alive(std::time::Duration::from_secs(5))
         .disable_signals()
         .shutdown_timeout(3)
         .run();
