@@ -70,7 +70,8 @@ async fn under_500s_429s_latency_resets_and_lost_answers_every_lead_ends_deliver
     let bodies: Vec<_> = (0..total).map(lead_body).collect();
     let ids = seed_leads(&app, &company, &company.location_id, &bodies);
 
-    wait_until("every lead settled", Duration::from_secs(240), || async {
+    let settle = Duration::from_secs(240 + total as u64 / 2);
+    wait_until("every lead settled", settle, || async {
         count_with_status(&app, "delivered") + count_with_status(&app, "failed") == total as i64
     })
     .await;
