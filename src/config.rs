@@ -15,6 +15,8 @@ use crate::crypto::Secret;
 use crate::crypto::master_key::{self, MasterKey};
 use crate::db::DatabaseUrl;
 use crate::domain::proxies::TrustedProxies;
+pub use mail::MailSettings;
+use mail::mail_settings;
 
 /// A setting that cannot be used, named by its environment variable.
 #[derive(Debug, thiserror::Error)]
@@ -270,55 +272,6 @@ impl Settings {
     }
 }
 
-/// Where alert emails go out, and from whom.
-#[derive(Debug, Clone)]
-pub struct MailSettings {
-    /// `LEADRELAY_SMTP_URL` (may hold a password).
-    pub smtp_url: Secret<String>,
-    /// `LEADRELAY_MAIL_FROM`, checked as a mailbox.
-    pub from: String,
-}
-
-fn mail_settings(args: &SettingsArgs) -> Result<Option<MailSettings>, ConfigError> {
-    let given = |value: &Option<String>| {
-        value
-            .as_deref()
-            .map(str::trim)
-            .filter(|text| !text.is_empty())
-            .map(str::to_string)
-    };
-    match (given(&args.smtp_url), given(&args.mail_from)) {
-        (None, None) => Ok(None),
-        (Some(_), None) => Err(ConfigError::new(
-            "LEADRELAY_MAIL_FROM",
-            "is needed with LEADRELAY_SMTP_URL: the sender of alert emails, e.g. alerts@example.com".to_string(),
-        )),
-        (None, Some(_)) => Err(ConfigError::new(
-            "LEADRELAY_SMTP_URL",
-            "is needed with LEADRELAY_MAIL_FROM: the SMTP server, e.g. smtp://user:pass@smtp.example.com:587?tls=required".to_string(),
-        )),
-        (Some(url), Some(from)) => {
-            if from.parse::<lettre::message::Mailbox>().is_err() {
-                return Err(ConfigError::new(
-                    "LEADRELAY_MAIL_FROM",
-                    format!("{from:?} is not an email address"),
-                ));
-            }
-            let scheme_ok = url::Url::parse(&url).is_ok_and(|parsed| matches!(parsed.scheme(), "smtp" | "smtps") && parsed.host().is_some());
-            if !scheme_ok {
-                return Err(ConfigError::new(
-                    "LEADRELAY_SMTP_URL",
-                    "is not an SMTP URL; use smtp://user:pass@host:587?tls=required, smtps://host:465 or smtp://host:25".to_string(),
-                ));
-            }
-            Ok(Some(MailSettings {
-                smtp_url: Secret::new(url),
-                from,
-            }))
-        }
-    }
-}
-
 fn or<'a>(value: &'a Option<String>, default: &'a str) -> &'a str {
     value.as_deref().unwrap_or(default)
 }
@@ -430,5 +383,6 @@ fn master_key_source(
     }
 }
 
+mod mail;
 #[cfg(test)]
 mod tests;

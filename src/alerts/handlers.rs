@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::alerts::model::AlertSettings;
+use crate::alerts::model::{AlertSettings, split_recipients};
 use crate::alerts::pages::{AlertForm, AlertsPage, SentRow};
 use crate::alerts::{check, queries, targets};
 use crate::audit::{self, Action, Actor};
@@ -111,11 +111,9 @@ fn number(text: &str, what: &str, range: std::ops::RangeInclusive<i32>) -> Resul
 }
 
 fn read_recipients(text: &str) -> Result<Vec<String>, String> {
-    let list: Vec<String> = text
-        .split([',', '\n', ';'])
-        .map(str::trim)
-        .filter(|email| !email.is_empty())
-        .map(str::to_lowercase)
+    let list: Vec<String> = split_recipients(text)
+        .iter()
+        .map(|email| email.to_lowercase())
         .collect();
     if list.len() > MAX_RECIPIENTS {
         return Err(format!("Give at most {MAX_RECIPIENTS} email recipients."));
@@ -153,8 +151,7 @@ pub async fn save_alerts(
     let settings = match read {
         Ok(settings) => settings,
         Err(problem) => {
-            let has_channel = false;
-            let page = page(&user, &state, company, typed, has_channel, Some(problem)).await?;
+            let page = page(&user, &state, company, typed, false, Some(problem)).await?;
             return render_page(
                 actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
                 &page,

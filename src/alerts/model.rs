@@ -91,12 +91,7 @@ impl AlertSettings {
 
     /// The recipients.
     pub fn recipients(&self) -> Vec<String> {
-        self.emails
-            .split([',', '\n', ';'])
-            .map(str::trim)
-            .filter(|email| !email.is_empty())
-            .map(str::to_string)
-            .collect()
+        split_recipients(&self.emails)
     }
 
     /// Whether anyone would be told.
@@ -108,6 +103,15 @@ impl AlertSettings {
     pub fn webhook_context(company_id: &str) -> Vec<u8> {
         format!("alert-webhook:{company_id}").into_bytes()
     }
+}
+
+/// Email addresses as typed: one per line, or separated by commas or semicolons.
+pub fn split_recipients(text: &str) -> Vec<String> {
+    text.split([',', '\n', ';'])
+        .map(str::trim)
+        .filter(|email| !email.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A notification sent or tried.
