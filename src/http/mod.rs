@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod extractors;
 pub mod flash;
 pub mod forms;
+pub mod header_limits;
 pub mod pages;
 pub mod security_headers;
 pub mod static_files;

@@ -144,6 +144,7 @@ impl Application {
                 .app_data(http::forms::path_config())
                 .wrap(from_fn(csrf::verify_csrf))
                 .wrap(from_fn(flash::clear_shown_flash))
+                .wrap(from_fn(http::header_limits::refuse_oversized_headers))
                 .wrap(security_headers())
                 .wrap(from_fn(telemetry::log_request))
                 .configure(routes::configure)

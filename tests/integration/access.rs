@@ -9,7 +9,7 @@ use crate::support::lead_fixtures::{LeadSeed, insert_lead};
 
 /// The route's path with company A's identifiers filled in: `{id}` is a user under
 /// `/users/`, a lead under `/leads/`, else a location.
-fn path_for(route: &Route, f: &Fixture) -> String {
+pub(crate) fn path_for(route: &Route, f: &Fixture) -> String {
     let world = &f.world;
     route
         .path
@@ -46,9 +46,9 @@ async fn call(session: &Session, route: &Route, path: &str) -> reqwest::Response
     }
 }
 
-struct Fixture {
-    app: TestApp,
-    world: World,
+pub(crate) struct Fixture {
+    pub(crate) app: TestApp,
+    pub(crate) world: World,
     target_user: String,
     /// A failed lead of company A (replayable and editable).
     lead: String,
@@ -58,7 +58,7 @@ struct Fixture {
     api_token: String,
 }
 
-async fn fixture() -> Fixture {
+pub(crate) async fn fixture() -> Fixture {
     let app = spawn_app().await;
     let world = seed_world(&app);
     // A user of company A that admin-only routes under /users/{id} act upon.
