@@ -5,7 +5,7 @@
 //! `LEADRELAY_HANG_UP_SENDERS=1000` runs the issue's count, whose figures are in
 //! `docs/reliability.md`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -121,6 +121,33 @@ async fn senders_that_hang_up_before_the_answer_leave_each_stored_lead_whole_and
         .load(&mut *app.conn())
         .unwrap();
     let settled = assert_every_lead_settled_once(app, &rig.sandbox);
+    // Stored as the intake stores a lead: counted and logged, even when its sender was gone
+    // before the store ended (the handler dropped by actix mid-store; regression).
+    let logged: HashSet<String> = app
+        .logs()
+        .lines()
+        .filter(|line| line.contains("lead received"))
+        .filter_map(|line| {
+            Some(
+                line.split("lead_id=")
+                    .nth(1)?
+                    .split(' ')
+                    .next()?
+                    .to_string(),
+            )
+        })
+        .collect();
+    let unlogged: Vec<&String> = raw
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| !logged.contains(*id))
+        .collect();
+    assert!(
+        unlogged.is_empty(),
+        "{} of {stored} stored leads were never logged as received (their store was cut off \
+         half-way): {unlogged:?}",
+        unlogged.len()
+    );
     for (id, body) in &raw {
         let body = body.as_deref().unwrap_or_default();
         let parsed: serde_json::Value = serde_json::from_str(body).unwrap();
