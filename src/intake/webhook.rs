@@ -14,6 +14,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::OptionalExtension;
 use serde_json::json;
+use tracing::Instrument;
 
 use crate::domain::scope::CompanyScope;
 use crate::http::with_db;
@@ -140,6 +141,11 @@ pub async fn receive_webhook(
 /// Maps a parsed body for the location, stores the lead (committed before this returns) and
 /// wakes the worker when it is due: the webhook's own path, which the portal's "Send a test
 /// lead" takes too. `None` when the lead could not be stored (logged).
+///
+/// The store runs on a task of its own: a sender that hangs up makes actix drop the request's
+/// handler, and a lead whose body was read in full is then still stored, counted, logged and
+/// handed to the worker, instead of being dropped half-way (lost while it waited for the
+/// writer, or stored with no worker woken, no count and no log line).
 pub async fn store_parsed(
     state: &AppState,
     location: &CachedLocation,
@@ -150,24 +156,39 @@ pub async fn store_parsed(
     let lead = new_lead(location, received, &mapped);
     let window = location.mapping.dedupe_window_hours();
     let location_id = location.location.id.clone();
-    // One write statement (the dedupe lookup only reads), and it can run again.
-    let stored = state
-        .writer
-        .run_single_write(move |conn| queries::store(conn, lead.clone(), window))
-        .await;
-    let lead = match stored {
-        Ok(lead) => lead,
-        Err(err) => {
-            tracing::error!(location_id = %location_id, error = %err, "webhook: the lead could not be stored");
-            return None;
+    let (writer, wake, metrics) = (
+        state.writer.clone(),
+        state.wake_worker.clone(),
+        state.metrics.clone(),
+    );
+    // In the request's span, so its lines name the instance as the request's do.
+    let storing = tokio::spawn(async move {
+        // One write statement (the dedupe lookup only reads), and it can run again.
+        let stored = writer
+            .run_single_write(move |conn| queries::store(conn, lead.clone(), window))
+            .await;
+        let lead = match stored {
+            Ok(lead) => lead,
+            Err(err) => {
+                tracing::error!(location_id = %location_id, error = %err, "webhook: the lead could not be stored");
+                return None;
+            }
+        };
+        if lead.status == LeadStatus::Queued {
+            wake.notify_one();
         }
-    };
-    if lead.status == LeadStatus::Queued {
-        state.wake_worker.notify_one();
+        metrics.lead_received(lead.status);
+        tracing::info!(lead_id = %lead.id, location_id = %location_id, status = %lead.status, "lead received");
+        Some(lead)
     }
-    state.metrics.lead_received(lead.status);
-    tracing::info!(lead_id = %lead.id, location_id = %location_id, status = %lead.status, "lead received");
-    Some((lead, mapped))
+    .instrument(tracing::Span::current()));
+    match storing.await {
+        Ok(lead) => lead.map(|lead| (lead, mapped)),
+        Err(err) => {
+            tracing::error!(error = %err, "webhook: the task storing a lead failed");
+            None
+        }
+    }
 }
 
 const BAD_TOKEN: &str = "The URL's token does not belong to this location: the webhook URL was mistyped, cut short, or is not one leadrelay made.";

@@ -1,11 +1,11 @@
 //! The binary as a newcomer runs it: start-up in a fresh directory, bad settings, shutdown,
 //! and concurrent starts on one database.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::support::helpers::{TestDb, leadrelay_command, postgres_admin_url};
+use crate::support::processes::Server;
 
 /// Runs the binary with these variables and returns (exit code, stderr).
 fn run_with_env(vars: &[(&str, &str)], args: &[&str]) -> (i32, String) {
@@ -94,88 +94,6 @@ fn postgres_connection_failures_show_libpqs_reason_and_exit_2() {
 
     let (code, stderr) = run_with_env(&[("LEADRELAY_DATABASE_URL", admin.as_str())], &[]);
     assert_one_line_error(code, &stderr, "head -c 32 /dev/urandom | base64");
-}
-
-/// A `leadrelay` process whose log says where it listens.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(dir: &std::path::Path, vars: &[(&str, &str)]) -> Server {
-        let mut child = leadrelay_command()
-            .envs(vars.iter().copied())
-            .env("LEADRELAY_BIND", "127.0.0.1:0")
-            .env("LEADRELAY_LOG_FORMAT", "json")
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Ok(json) = serde_json::from_str::<serde_json::Value>(&line)
-                    && json["fields"]["message"] == "leadrelay is serving"
-                {
-                    let _ = tx.send(Ok(json["fields"]["url"].as_str().unwrap_or("").to_string()));
-                } else if line.contains("error") && !line.starts_with('{') {
-                    let _ = tx.send(Err(line));
-                }
-            }
-        });
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(Ok(url)) => Server {
-                child,
-                url: url.trim_end_matches('/').to_string(),
-            },
-            Ok(Err(line)) => panic!("leadrelay failed to start: {line}"),
-            Err(_) => panic!("leadrelay did not start within 60 s"),
-        }
-    }
-
-    fn get(&self, path: &str) -> u16 {
-        http_status_of(&format!("{}{path}", self.url))
-    }
-
-    fn interrupt(&self) {
-        crate::support::helpers::interrupt(&self.child);
-    }
-
-    fn wait_for_exit(&mut self, limit: Duration) -> i32 {
-        crate::support::helpers::wait_for_exit(&mut self.child, limit)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A tiny blocking GET returning the status (keeps these tests free of a runtime).
-fn http_status_of(url: &str) -> u16 {
-    let url = url::Url::parse(url).unwrap();
-    let address = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    use std::io::{Read, Write};
-    write!(
-        stream,
-        "GET {} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-        url.path()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0)
 }
 
 #[test]

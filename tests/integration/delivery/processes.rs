@@ -1,37 +1,14 @@
 //! Worker processes: a crash mid-delivery loses nothing; two workers on one PostgreSQL
 //! database send each lead exactly once.
 
-use std::process::Child;
 use std::time::Duration;
 
-use diesel::prelude::*;
-use leadrelay::db::schema::leads;
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
-use crate::support::delivery::{
-    GOOD_KEY, count_with_status, lead_body, seed_leads, set_key, worker_command,
-};
+use crate::support::delivery::{GOOD_KEY, count_with_status, lead_body, seed_leads, set_key};
 use crate::support::fixtures::seed_company;
-use crate::support::helpers::{TestApp, spawn_app, wait_until};
-
-/// Starts `leadrelay worker` on the app's database, delivering to `sandbox_url`.
-fn start_worker(app: &TestApp, sandbox_url: &str, concurrency: usize) -> Child {
-    worker_command(app, sandbox_url)
-        .env("LEADRELAY_ACCULYNX_RATE_PER_KEY", "100000")
-        .env("LEADRELAY_ACCULYNX_RATE_GLOBAL", "100000")
-        .env("LEADRELAY_DELIVERY_TIMEOUT", "1s")
-        .env("LEADRELAY_DELIVERY_CONCURRENCY", concurrency.to_string())
-        .spawn()
-        .unwrap()
-}
-
-fn leased(app: &TestApp) -> i64 {
-    leads::table
-        .filter(leads::lease_owner.is_not_null())
-        .count()
-        .get_result(&mut *app.conn())
-        .unwrap()
-}
+use crate::support::helpers::{spawn_app, wait_until};
+use crate::support::processes::{leased, start_worker};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_mid_delivery_loses_no_lead_once_restarted() {

@@ -83,3 +83,9 @@ pub async fn answer_of(response: reqwest::Response) -> (u16, Value) {
     );
     (status, response.json().await.unwrap())
 }
+
+/// Posts a JSON lead to a webhook URL; the answer's status and body.
+pub async fn post_json(client: &reqwest::Client, url: &str, body: &Value) -> (u16, Value) {
+    let response = client.post(url).json(body).send().await.unwrap();
+    answer_of(response).await
+}

@@ -13,6 +13,8 @@ pub mod fixtures;
 pub mod helpers;
 pub mod intake;
 pub mod lead_fixtures;
+pub mod ledger;
 pub mod mapping;
+pub mod processes;
 pub mod secrets;
 pub mod sinks;
