@@ -192,3 +192,58 @@ async fn senders_that_hang_up_before_the_answer_leave_each_stored_lead_whole_and
         started.elapsed().as_secs_f64()
     );
 }
+
+/// Takes the database's write lock (SQLite) or a lock that stops every insert into `leads`
+/// (PostgreSQL) on a connection of the test's own, until `COMMIT`.
+fn hold_writes(app: &TestApp) -> leadrelay::db::DbConn {
+    use diesel::connection::SimpleConnection;
+    let mut blocker = app.test_db.connect();
+    let lock = if app.test_db.is_postgres() {
+        "BEGIN; LOCK TABLE leads IN EXCLUSIVE MODE;"
+    } else {
+        "BEGIN IMMEDIATE;"
+    };
+    blocker.batch_execute(lock).unwrap();
+    blocker
+}
+
+/// The regression, made certain: the lead waits for the database while its sender hangs up,
+/// so actix drops the request's handler mid-store. The lead is still stored, logged as
+/// received and delivered (before the fix, its store ran inside the handler and the log line,
+/// the count and the worker's wake-up were cut off with it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_hanging_up_while_its_lead_waits_for_the_database_still_has_it_stored_and_logged()
+{
+    use diesel::connection::SimpleConnection;
+    let rig = rig(false, |_| {}).await;
+    let app = &rig.app;
+    let url = hook_url(app, &rig.company.location_id);
+    let path = url::Url::parse(&url).unwrap().path().to_string();
+    let mut blocker = hold_writes(app);
+    let mut stream = TcpStream::connect(("127.0.0.1", app.port)).await.unwrap();
+    stream
+        .write_all(&request(&path, &lead_body(0).to_string()))
+        .await
+        .unwrap();
+    // Time for the server to read the request and wait for the writer; then a reset, and time
+    // for actix to see it.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    stream.set_zero_linger().unwrap();
+    drop(stream);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(lead_count(app), 0, "the lead waits for the database");
+    blocker.batch_execute("COMMIT;").unwrap();
+    let stored = wait_until_quiet(app, Duration::from_secs(30)).await;
+    assert_eq!(stored, 1, "the lead of the sender that hung up is stored");
+    let id: String = leads::table
+        .select(leads::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert!(
+        app.logs()
+            .lines()
+            .any(|line| line.contains("lead received") && line.contains(&id)),
+        "the lead was stored but its store was cut off before it was logged as received"
+    );
+    assert_eq!(sandbox_copies(&rig.sandbox).len(), 1);
+}
