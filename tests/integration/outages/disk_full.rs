@@ -4,7 +4,7 @@
 //! server's disk is not the test's to fill).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -98,7 +98,7 @@ struct Integrity {
     integrity_check: String,
 }
 
-fn integrity_of(path: &PathBuf) -> Vec<String> {
+fn integrity_of(path: &Path) -> Vec<String> {
     let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
     diesel::sql_query("PRAGMA integrity_check")
         .load::<Integrity>(&mut conn)
