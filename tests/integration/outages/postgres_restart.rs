@@ -106,6 +106,8 @@ async fn postgresql_stopped_hard_mid_run_answers_503_then_recovers_by_itself_and
         SandboxConfig {
             keys: vec![SandboxKey::new(GOOD_KEY, "North")],
             rate_limits: false,
+            // Deliveries are in flight when the database stops: their results wait for it.
+            latency: Duration::from_millis(300),
             ..SandboxConfig::default()
         },
         "127.0.0.1:0".parse().unwrap(),
