@@ -44,6 +44,13 @@ pub enum AppError {
     /// Too many attempts; the message says when to retry.
     #[error("{0}")]
     TooManyRequests(String),
+    /// The database cannot be reached or its disk is full: nothing is wrong with the request,
+    /// it can be made again once the operator has fixed the database (503).
+    #[error(
+        "{}. Nothing was changed. Try again in a few minutes; if it keeps happening, tell your administrator.",
+        capitalised(.0.sentence())
+    )]
+    Unavailable(crate::db::outage::Outage),
     /// A fault of ours; details are logged, not shown.
     #[error(
         "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator."
@@ -72,15 +79,32 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 Self::Conflict("That already exists.".to_string())
             }
-            other => Self::Unexpected(anyhow::Error::new(other).context("database query")),
+            other => match crate::db::outage::outage_of(&other) {
+                Some(outage) => {
+                    tracing::error!(error = %other, "database unavailable");
+                    Self::Unavailable(outage)
+                }
+                None => Self::Unexpected(anyhow::Error::new(other).context("database query")),
+            },
         }
     }
 }
 
 impl From<r2d2::Error> for AppError {
     fn from(err: r2d2::Error) -> Self {
-        Self::Unexpected(anyhow::Error::new(err).context("no database connection available"))
+        // The pool gives up only when no connection can be made (or all stay busy).
+        let message = err.to_string();
+        tracing::error!(error = %message, "no database connection available");
+        Self::Unavailable(crate::db::outage::outage_of_message(&message))
     }
+}
+
+/// `text` with its first letter upper-case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 impl From<actix_web::error::BlockingError> for AppError {
@@ -98,6 +122,7 @@ impl ResponseError for AppError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

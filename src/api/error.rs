@@ -81,6 +81,7 @@ impl ResponseError for ApiError {
             Self::Unavailable(AppError::Unexpected(err)) if is_pool_timeout(err) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            Self::Unavailable(AppError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unavailable(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -29,6 +29,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::DatabaseUrl;
 use super::DbConn;
+use super::outage::{self, Outage};
 use super::pool::ConnectionManager;
 use super::wal_checkpoint;
 
@@ -155,6 +156,20 @@ impl GroupCommit {
     }
 }
 
+/// Answers every job of a batch with the batch's failure, keeping whether it was an outage
+/// (callers answer those with 503 or try again).
+fn reply_all(batch: &mut Vec<Request>, err: &DieselError) {
+    let message = err.to_string();
+    let outage = outage::outage_of(err);
+    for request in batch.drain(..) {
+        let failure = match outage {
+            Some(outage) => outage::outage_error(outage, message.clone()),
+            None => DieselError::QueryBuilderError(message.clone().into()),
+        };
+        let _ = request.reply.send(Err(failure));
+    }
+}
+
 /// Runs a job, in a savepoint if asked (a [`Job::Once`] always is).
 fn run_job(conn: &mut DbConn, job: &mut Job, savepoint: bool) -> Outcome {
     match std::mem::replace(job, Job::Done) {
@@ -236,8 +251,10 @@ impl Writer {
         }
         if self.conn.is_none() {
             let mut conn = self.manager.establish().map_err(|err| {
-                DieselError::QueryBuilderError(
-                    format!("no database connection for the writer: {err}").into(),
+                let message = err.to_string();
+                outage::outage_error(
+                    outage::outage_of_message(&message),
+                    format!("no database connection for the writer: {message}"),
                 )
             })?;
             if let DbConn::Sqlite(_) = conn {
@@ -255,16 +272,21 @@ impl Writer {
         self.conn.as_mut().ok_or_else(writer_gone)
     }
 
+    /// Forgets the connection if it no longer answers (the server restarted, say): the next
+    /// batch opens a new one. diesel's `is_broken` looks only at the transaction state, so a
+    /// connection whose server went away would otherwise fail every batch from then on.
+    fn drop_if_dead(&mut self) {
+        if self.conn.as_mut().is_some_and(|conn| conn.ping().is_err()) {
+            tracing::warn!("the database writer lost its connection; it opens a new one");
+            self.conn = None;
+        }
+    }
+
     fn commit_batch(&mut self, batch: &mut Vec<Request>) {
         let conn = match self.connection() {
             Ok(conn) => conn,
             Err(err) => {
-                let message = err.to_string();
-                for request in batch.drain(..) {
-                    let _ = request
-                        .reply
-                        .send(Err(DieselError::QueryBuilderError(message.clone().into())));
-                }
+                reply_all(batch, &err);
                 return;
             }
         };
@@ -303,6 +325,14 @@ impl Writer {
                 })
             }
         };
+        let lost = match &committed {
+            Ok(()) => outcomes.iter().any(|outcome| {
+                outcome
+                    .as_ref()
+                    .is_err_and(|err| outage::outage_of(err) == Some(Outage::Unreachable))
+            }),
+            Err(err) => outage::outage_of(err) == Some(Outage::Unreachable),
+        };
         match committed {
             Ok(()) => {
                 for (request, outcome) in batch.drain(..).zip(outcomes) {
@@ -311,13 +341,11 @@ impl Writer {
             }
             Err(err) => {
                 tracing::error!(error = %err, jobs = batch.len(), "a group commit failed");
-                let message = err.to_string();
-                for request in batch.drain(..) {
-                    let _ = request
-                        .reply
-                        .send(Err(DieselError::QueryBuilderError(message.clone().into())));
-                }
+                reply_all(batch, &err);
             }
+        }
+        if lost {
+            self.drop_if_dead();
         }
         if sqlite
             && self.checkpoint_due.swap(false, Ordering::Relaxed)

@@ -13,6 +13,7 @@ pub mod backup;
 mod clock;
 pub mod group_commit;
 pub mod migrations;
+pub mod outage;
 pub mod pool;
 pub mod schema;
 mod url;

@@ -3,12 +3,13 @@
 //! writer) with the lease released. A graceful stop gives back a lead not sent yet.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::OwnedSemaphorePermit;
 
 use crate::acculynx::classify::Verdict;
 use crate::audit::{self, Action, Actor};
+use crate::db::outage::outage_of;
 use crate::delivery::lease::{Slot, acquire_keeping_lease};
 use crate::delivery::outcome::{Hold, attempt_row, decide, failed, held, outcome_of, usable_key};
 use crate::delivery::queries::{self as locations, DeliveryLocation};
@@ -150,36 +151,87 @@ pub(in crate::delivery) async fn finish(
 ) -> anyhow::Result<()> {
     let (lead_id, company_id, owner) =
         (lead.id.clone(), lead.company_id.clone(), ctx.owner.clone());
-    let ours = ctx
-        .deps
-        .writer
-        // Plain writes of what was decided: the job can run again if its batch is.
-        .run_repeatable(move |conn| {
-            if let Some(also) = &mut also {
-                also(conn)?;
-            }
-            let ours = queries::record(conn, &lead_id, &owner, attempt.clone(), &update)?;
-            if let Some((message, location)) = &rejected_key
-                && locations::flag_rejected_key(conn, &location.id, message)?
-            {
-                audit::record(
-                    conn,
-                    &Actor::system(),
-                    Some(&company_id),
-                    Action::KeyRejected,
-                    &location.name,
-                    message,
-                )?;
-            }
-            Ok(ours)
-        })
-        .await?;
+    // Plain writes of what was decided: the job can run again if its batch is, and again
+    // after an outage of the database (see `record_until_stored`).
+    let job = move |conn: &mut crate::db::DbConn| {
+        if let Some(also) = &mut also {
+            also(conn)?;
+        }
+        let ours = queries::record(conn, &lead_id, &owner, attempt.clone(), &update)?;
+        if let Some((message, location)) = &rejected_key
+            && locations::flag_rejected_key(conn, &location.id, message)?
+        {
+            audit::record(
+                conn,
+                &Actor::system(),
+                Some(&company_id),
+                Action::KeyRejected,
+                &location.name,
+                message,
+            )?;
+        }
+        Ok(ours)
+    };
+    let ours = record_until_stored(ctx, &lead.id, job).await?;
     if ours {
         ctx.deps.metrics.delivery_recorded(outcome);
     } else {
         tracing::warn!(lead_id = %lead.id, "the lease ended before the result was recorded; another worker owns the lead now");
     }
     Ok(())
+}
+
+/// First wait between two tries of recording a result while the database is unavailable;
+/// it doubles up to [`RECORD_RETRY_MAX`].
+const RECORD_RETRY_FIRST: Duration = Duration::from_millis(100);
+/// Longest wait between two tries of recording a result.
+const RECORD_RETRY_MAX: Duration = Duration::from_secs(2);
+
+/// Runs a result's job through the writer; while the database is unreachable or its disk is
+/// full, tries again until it is stored or the worker stops. A result lost that way would
+/// make the lead be sent again once its lease ran out: a second copy in AccuLynx of a lead it
+/// had accepted. Meanwhile the lead is marked as being recorded, so that a claim of it by this
+/// worker (its lease runs out during a long outage) does not send it again.
+async fn record_until_stored<F>(ctx: &Context, lead_id: &str, job: F) -> anyhow::Result<bool>
+where
+    F: FnMut(&mut crate::db::DbConn) -> diesel::QueryResult<bool> + Send + 'static,
+{
+    let job = Arc::new(std::sync::Mutex::new(job));
+    let mut wait = RECORD_RETRY_FIRST;
+    let mut marked = false;
+    let result = loop {
+        let job = job.clone();
+        let stored = ctx
+            .deps
+            .writer
+            .run_repeatable(move |conn| {
+                let mut job = job.lock().map_err(|_| {
+                    diesel::result::Error::QueryBuilderError("a result job panicked".into())
+                })?;
+                (*job)(conn)
+            })
+            .await;
+        match stored {
+            Ok(ours) => break Ok(ours),
+            Err(err) if outage_of(&err).is_some() && !ctx.shutdown.is_cancelled() => {
+                if !marked {
+                    ctx.mark_recording(lead_id, true);
+                    marked = true;
+                }
+                tracing::warn!(lead_id = %lead_id, error = %err, retry_in_ms = wait.as_millis() as u64, "the database is unavailable; the delivery result is recorded once it is back");
+                tokio::select! {
+                    () = ctx.shutdown.cancelled() => {},
+                    () = tokio::time::sleep(wait) => {},
+                }
+                wait = (wait * 2).min(RECORD_RETRY_MAX);
+            }
+            Err(err) => break Err(err.into()),
+        }
+    };
+    if marked {
+        ctx.mark_recording(lead_id, false);
+    }
+    result
 }
 
 async fn give_back(ctx: &Context, lead: &ClaimedLead) -> anyhow::Result<()> {

@@ -8,7 +8,7 @@
 //! ended (on SQLite, the next start releases them). On shutdown it stops claiming, gives
 //! back leads it has not sent yet, and waits for requests in flight.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,6 +61,38 @@ pub(super) struct Context {
     pub(super) deps: WorkerDeps,
     pub(super) owner: String,
     pub(super) shutdown: CancellationToken,
+    /// Leads sent whose result waits for the database to come back: not sent again if this
+    /// worker claims them meanwhile.
+    recording: std::sync::Mutex<HashSet<String>>,
+}
+
+impl Context {
+    fn new(deps: WorkerDeps, owner: String, shutdown: CancellationToken) -> Self {
+        Self {
+            deps,
+            owner,
+            shutdown,
+            recording: std::sync::Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Marks (or unmarks) a lead whose result waits to be recorded.
+    pub(super) fn mark_recording(&self, lead_id: &str, waiting: bool) {
+        if let Ok(mut recording) = self.recording.lock() {
+            if waiting {
+                recording.insert(lead_id.to_string());
+            } else {
+                recording.remove(lead_id);
+            }
+        }
+    }
+
+    /// Whether this lead's result waits to be recorded.
+    fn is_recording(&self, lead_id: &str) -> bool {
+        self.recording
+            .lock()
+            .is_ok_and(|recording| recording.contains(lead_id))
+    }
 }
 
 /// A running worker.
@@ -85,11 +117,7 @@ pub fn spawn(deps: WorkerDeps) -> WorkerHandle {
         std::process::id(),
         &uuid::Uuid::new_v4().simple().to_string()[..8]
     );
-    let context = Arc::new(Context {
-        deps,
-        owner,
-        shutdown: shutdown.clone(),
-    });
+    let context = Arc::new(Context::new(deps, owner, shutdown.clone()));
     WorkerHandle {
         shutdown,
         join: tokio::spawn(run(context).in_current_span()),
@@ -101,15 +129,12 @@ pub fn spawn(deps: WorkerDeps) -> WorkerHandle {
 /// leads it took. For tests and tools that drive delivery step by step rather than wait for
 /// the running worker; it competes with running workers as another instance would.
 pub async fn deliver_due(deps: WorkerDeps) -> anyhow::Result<usize> {
-    let ctx = Arc::new(Context {
-        owner: format!(
-            "{}-pass-{}",
-            std::process::id(),
-            &uuid::Uuid::new_v4().simple().to_string()[..8]
-        ),
-        shutdown: CancellationToken::new(),
-        deps,
-    });
+    let owner = format!(
+        "{}-pass-{}",
+        std::process::id(),
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+    let ctx = Arc::new(Context::new(deps, owner, CancellationToken::new()));
     let limit = ctx.deps.concurrency.max(1);
     let (owner, lease_until) = (
         ctx.owner.clone(),
@@ -202,6 +227,12 @@ async fn run(ctx: Arc<Context>) {
                     }
                 };
                 for lead in leads {
+                    if ctx.is_recording(&lead.id) {
+                        // Sent already; its result is written (and the lease released) once
+                        // the database takes it.
+                        tracing::info!(lead_id = %lead.id, "claimed again while its result waits for the database; not sent again");
+                        continue;
+                    }
                     let Ok(slot) = sending.clone().acquire_owned().await else {
                         break;
                     };

@@ -100,10 +100,14 @@ pub async fn send_test_lead(
         peer: Some(crate::http::extractors::client_ip(&req)).filter(|ip| !ip.is_empty()),
         body: &body,
     };
-    let Some((lead, _)) = store_parsed(&state, &cached, &received, &parsed).await else {
-        return Err(AppError::Unexpected(anyhow::anyhow!(
-            "the test lead could not be stored"
-        )));
+    let lead = match store_parsed(&state, &cached, &received, &parsed).await {
+        Ok((lead, _)) => lead,
+        Err(Some(outage)) => return Err(AppError::Unavailable(outage)),
+        Err(None) => {
+            return Err(AppError::Unexpected(anyhow::anyhow!(
+                "the test lead could not be stored"
+            )));
+        }
     };
     Ok(flash::redirect_with(
         &format!("{back}?test_lead={}#test-lead", lead.id),

@@ -16,6 +16,7 @@ use diesel::OptionalExtension;
 use serde_json::json;
 use tracing::Instrument;
 
+use crate::db::outage::{Outage, outage_of};
 use crate::domain::scope::CompanyScope;
 use crate::http::with_db;
 use crate::intake::body::{BodyError, parse_body_with_files};
@@ -129,18 +130,36 @@ pub async fn receive_webhook(
         body: &body,
     };
     match store_parsed(&state, &location, &received, &parsed).await {
-        Some((lead, mapped)) => answer(&lead, &mapped),
-        None => json_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "leadrelay could not store the lead right now; send it again later.",
-        ),
+        Ok((lead, mapped)) => answer(&lead, &mapped),
+        Err(outage) => unavailable(outage),
     }
+}
+
+/// 503 for a lead that was not stored: never 202 (SPEC §6), and the sender is told to send it
+/// again later. The message says why when the database said so.
+fn unavailable(outage: Option<Outage>) -> HttpResponse {
+    let message = match outage {
+        Some(Outage::DiskFull) => {
+            "leadrelay could not store the lead: the disk holding its database is full. The lead was not kept; send it again later."
+        }
+        Some(Outage::Unreachable) => {
+            "leadrelay could not store the lead: it cannot reach its database right now. The lead was not kept; send it again later."
+        }
+        None => {
+            "leadrelay could not store the lead right now. The lead was not kept; send it again later."
+        }
+    };
+    let mut response = json_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+    response
 }
 
 /// Maps a parsed body for the location, stores the lead (committed before this returns) and
 /// wakes the worker when it is due: the webhook's own path, which the portal's "Send a test
-/// lead" takes too. `None` when the lead could not be stored (logged).
+/// lead" takes too. An error when the lead could not be stored (logged), with the outage
+/// that caused it if the database said so.
 ///
 /// The store runs on a task of its own: a sender that hangs up makes actix drop the request's
 /// handler, and a lead whose body was read in full is then still stored, counted, logged and
@@ -151,7 +170,7 @@ pub async fn store_parsed(
     location: &CachedLocation,
     received: &Received<'_>,
     parsed: &crate::intake::body::ParsedBody,
-) -> Option<(Lead, MappedLead)> {
+) -> Result<(Lead, MappedLead), Option<Outage>> {
     let mapped = location.mapping.map_body(parsed);
     let lead = new_lead(location, received, &mapped);
     let window = location.mapping.dedupe_window_hours();
@@ -171,7 +190,7 @@ pub async fn store_parsed(
             Ok(lead) => lead,
             Err(err) => {
                 tracing::error!(location_id = %location_id, error = %err, "webhook: the lead could not be stored");
-                return None;
+                return Err(outage_of(&err));
             }
         };
         if lead.status == LeadStatus::Queued {
@@ -179,14 +198,14 @@ pub async fn store_parsed(
         }
         metrics.lead_received(lead.status);
         tracing::info!(lead_id = %lead.id, location_id = %location_id, status = %lead.status, "lead received");
-        Some(lead)
+        Ok(lead)
     }
     .instrument(tracing::Span::current()));
     match storing.await {
-        Ok(lead) => lead.map(|lead| (lead, mapped)),
+        Ok(stored) => stored.map(|lead| (lead, mapped)),
         Err(err) => {
             tracing::error!(error = %err, "webhook: the task storing a lead failed");
-            None
+            Err(None)
         }
     }
 }

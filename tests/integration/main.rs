@@ -42,6 +42,7 @@ mod mapping_page;
 mod master_key_rotation;
 mod metrics;
 mod migrations;
+mod outages;
 mod portal_fixes;
 mod portal_settings;
 mod processes;

@@ -124,9 +124,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], after letting the test adjust the settings.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_on(TestDb::create(), customize).await
+}
+
+/// Like [`spawn_app_with`], on a database the test made (see [`TestDb::existing`]).
+pub async fn spawn_app_on(test_db: TestDb, customize: impl FnOnce(&mut Settings)) -> TestApp {
     init_test_logging();
     init_tls();
-    let test_db = TestDb::create();
     let mut settings = Settings::for_database(test_db.url.clone(), MasterKey::generate());
     settings.bind = "127.0.0.1:0".parse().expect("a socket address");
     settings.http_workers = 1;
@@ -173,7 +177,15 @@ pub struct TestDb {
 
 enum TestDbKind {
     Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Made and removed by the test (a private PostgreSQL cluster, a SQLite file on a small
+    /// file system).
+    Existing {
+        postgres: bool,
+    },
 }
 
 impl TestDb {
@@ -202,9 +214,21 @@ impl TestDb {
         }
     }
 
+    /// A database the test made and removes itself; only its URL is kept.
+    pub fn existing(url: DatabaseUrl) -> Self {
+        let postgres = matches!(url, DatabaseUrl::Postgres(_));
+        TestDb {
+            url,
+            kind: TestDbKind::Existing { postgres },
+        }
+    }
+
     /// Whether this run tests PostgreSQL.
     pub fn is_postgres(&self) -> bool {
-        matches!(self.kind, TestDbKind::Postgres { .. })
+        matches!(
+            self.kind,
+            TestDbKind::Postgres { .. } | TestDbKind::Existing { postgres: true }
+        )
     }
 
     /// The URL as text (with any password), for child processes.

@@ -1,0 +1,103 @@
+//! A sender posting unique leads to a webhook URL without pause, as ClientTether would, and
+//! keeping every answer.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::delivery::lead_body;
+
+/// One answer of the webhook.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The lead's number (`ct-{n}` is its cross-reference).
+    pub n: usize,
+    /// When the answer came.
+    pub at: Instant,
+    /// Its status; 0 when no answer came (connection refused or cut, timeout).
+    pub status: u16,
+    /// Its JSON body (`Null` when there was none).
+    pub body: Value,
+}
+
+/// Posts leads one after another until stopped.
+pub struct LeadSender {
+    answers: Arc<Mutex<Vec<Answer>>>,
+    stop: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl LeadSender {
+    /// Starts posting lead 0, 1, 2 … to `hook_url`, `pause` apart.
+    pub fn start(hook_url: String, pause: Duration) -> Self {
+        let answers = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let task = tokio::spawn({
+            let (answers, stop) = (answers.clone(), stop.clone());
+            async move {
+                let mut n = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    let sent = client.post(&hook_url).json(&lead_body(n)).send().await;
+                    let (status, body) = match sent {
+                        Ok(response) => {
+                            let status = response.status().as_u16();
+                            (status, response.json().await.unwrap_or(Value::Null))
+                        }
+                        Err(_) => (0, Value::Null),
+                    };
+                    answers.lock().unwrap().push(Answer {
+                        n,
+                        at: Instant::now(),
+                        status,
+                        body,
+                    });
+                    n += 1;
+                    tokio::time::sleep(pause).await;
+                }
+            }
+        });
+        Self {
+            answers,
+            stop,
+            task,
+        }
+    }
+
+    /// The answers so far.
+    pub fn answers(&self) -> Vec<Answer> {
+        self.answers.lock().unwrap().clone()
+    }
+
+    /// The first answer with this status that came after `since`.
+    pub fn first_after(&self, since: Instant, status: u16) -> Option<Answer> {
+        self.answers()
+            .into_iter()
+            .find(|answer| answer.at > since && answer.status == status)
+    }
+
+    /// Stops after the lead being sent; every answer.
+    pub async fn stop(self) -> Vec<Answer> {
+        self.stop.store(true, Ordering::SeqCst);
+        self.task.await.unwrap();
+        std::mem::take(&mut *self.answers.lock().unwrap())
+    }
+}
+
+/// The answers with this status.
+pub fn with_status(answers: &[Answer], status: u16) -> Vec<&Answer> {
+    answers.iter().filter(|a| a.status == status).collect()
+}
+
+/// The lead id of a 202 answer.
+pub fn lead_id(answer: &Answer) -> String {
+    answer.body["lead_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a 202 names its lead: {:?}", answer.body))
+        .to_string()
+}
