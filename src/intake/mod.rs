@@ -34,6 +34,7 @@ pub mod refused_queries;
 pub mod store;
 pub mod test_lead;
 pub mod webhook;
+mod webhook_answers;
 
 #[cfg(test)]
 mod tests;

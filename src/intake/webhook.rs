@@ -13,7 +13,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::OptionalExtension;
-use serde_json::json;
 use tracing::Instrument;
 
 use crate::db::outage::{Outage, outage_of};
@@ -24,6 +23,8 @@ use crate::intake::cache::CachedLocation;
 use crate::intake::mapping::MappedLead;
 use crate::intake::refused::Refusal;
 use crate::intake::store::{Received, new_lead};
+pub use crate::intake::webhook_answers::not_found;
+use crate::intake::webhook_answers::{answer, json_error, too_many_requests, unavailable};
 use crate::leads::intake as queries;
 use crate::leads::{Lead, LeadStatus};
 use crate::state::AppState;
@@ -133,27 +134,6 @@ pub async fn receive_webhook(
         Ok((lead, mapped)) => answer(&lead, &mapped),
         Err(outage) => unavailable(outage),
     }
-}
-
-/// 503 for a lead that was not stored: never 202 (SPEC §6), and the sender is told to send it
-/// again later. The message says why when the database said so.
-fn unavailable(outage: Option<Outage>) -> HttpResponse {
-    let message = match outage {
-        Some(Outage::DiskFull) => {
-            "leadrelay could not store the lead: the disk holding its database is full. The lead was not kept; send it again later."
-        }
-        Some(Outage::Unreachable) => {
-            "leadrelay could not store the lead: it cannot reach its database right now. The lead was not kept; send it again later."
-        }
-        None => {
-            "leadrelay could not store the lead right now. The lead was not kept; send it again later."
-        }
-    };
-    let mut response = json_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message);
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
-    response
 }
 
 /// Maps a parsed body for the location, stores the lead (committed before this returns) and
@@ -333,42 +313,6 @@ async fn read_all(
     Ok(body.freeze())
 }
 
-/// SPEC §6 answers.
-fn answer(lead: &Lead, mapped: &MappedLead) -> HttpResponse {
-    let body = json!({"lead_id": lead.id, "status": lead.status.as_str()});
-    match lead.status {
-        LeadStatus::Duplicate => {
-            HttpResponse::Ok().json(with(body, "duplicate_of", json!(lead.duplicate_of)))
-        }
-        LeadStatus::Rejected => {
-            HttpResponse::UnprocessableEntity().json(with(body, "errors", json!(mapped.errors)))
-        }
-        _ => HttpResponse::Accepted().json(body),
-    }
-}
-
-/// `body` with one more member.
-fn with(mut body: serde_json::Value, key: &str, value: serde_json::Value) -> serde_json::Value {
-    if let Some(object) = body.as_object_mut() {
-        object.insert(key.to_string(), value);
-    }
-    body
-}
-
-/// 429 with `Retry-After` in whole seconds.
-fn too_many_requests(wait: Duration) -> HttpResponse {
-    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let mut response = json_error(
-        StatusCode::TOO_MANY_REQUESTS,
-        "too_many_requests",
-        &format!("Too many leads for this location at once; send this one again in {seconds} s."),
-    );
-    if let Ok(value) = header::HeaderValue::from_str(&seconds.max(1).to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    response
-}
-
 /// Any other method on a webhook URL.
 pub async fn method_not_allowed() -> HttpResponse {
     let mut response = json_error(
@@ -402,13 +346,4 @@ pub async fn unknown_webhook_url(
         );
     }
     not_found()
-}
-
-/// The answer to a bad token, an unknown location and an expired URL alike.
-pub fn not_found() -> HttpResponse {
-    HttpResponse::NotFound().json(json!({"error": "not_found"}))
-}
-
-fn json_error(status: StatusCode, error: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(json!({"error": error, "message": message}))
 }
