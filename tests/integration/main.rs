@@ -14,6 +14,7 @@ mod accounts_cli;
 mod alerts;
 mod api;
 mod backup;
+mod bench;
 mod browser_smoke;
 mod bulk_resend;
 mod bulk_resend_browser;
