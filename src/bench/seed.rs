@@ -109,6 +109,15 @@ pub fn insert_leads(
     until: NaiveDateTime,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(!location_ids.is_empty(), "no location to seed");
+    // On PostgreSQL the secondary indexes are dropped and built again afterwards, from their
+    // own definitions: one sort per index is much faster than a million index insertions.
+    let indexes = match conn {
+        DbConn::Pg(pg) => secondary_indexes(pg)?,
+        DbConn::Sqlite(_) => Vec::new(),
+    };
+    for index in &indexes {
+        conn.batch_execute(&format!("DROP INDEX {}", index.name))?;
+    }
     let step = Duration::days(365).num_microseconds().unwrap_or(1) / count.max(1) as i64;
     let mut start = 0;
     while start < count {
@@ -138,12 +147,35 @@ pub fn insert_leads(
         start = end;
     }
     if let DbConn::Pg(_) = conn {
+        conn.batch_execute("SET maintenance_work_mem = '256MB'")?;
+        for index in &indexes {
+            conn.batch_execute(&index.definition)?;
+        }
         // Fresh statistics, as autovacuum would gather them on a real server over time.
         conn.batch_execute("ANALYZE leads")?;
     } else {
         conn.batch_execute("ANALYZE")?;
     }
     Ok(())
+}
+
+/// An index of `leads` that backs no constraint, with its `CREATE INDEX` statement.
+#[derive(diesel::QueryableByName)]
+struct IndexDefinition {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    definition: String,
+}
+
+fn secondary_indexes(conn: &mut diesel::PgConnection) -> anyhow::Result<Vec<IndexDefinition>> {
+    use diesel::RunQueryDsl;
+    Ok(diesel::sql_query(
+        "SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition \
+         FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid \
+         WHERE i.indrelid = 'leads'::regclass AND c.oid IS NULL",
+    )
+    .load(conn)?)
 }
 
 #[cfg(test)]
