@@ -64,6 +64,8 @@ pub fn chosen(which: &[String]) -> anyhow::Result<Vec<&'static str>> {
 /// `leadrelay bench`: the chosen benchmarks on SQLite, then on PostgreSQL when given.
 pub async fn run(args: crate::cli::BenchArgs) -> anyhow::Result<()> {
     let chosen = chosen(&args.which)?;
+    // Every scenario builds HTTP clients (some before any AccuLynx client would).
+    crate::acculynx::client::install_tls_provider();
     let in_all = args.which.iter().any(|w| w == "all");
     let soak_seconds = args
         .seconds

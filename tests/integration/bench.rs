@@ -119,7 +119,11 @@ fn bench_all_prints_one_json_object_per_benchmark_and_backend() {
 fn bench_without_json_prints_the_markdown_table() {
     let output = bench(&["idle_rss"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}");
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.starts_with("| benchmark | load | baseline (same run) | leadrelay | target |"));
     assert!(stdout.contains("| idle_rss (sqlite) |"), "{stdout}");
     assert!(stdout.contains("MiB** resident"), "{stdout}");
