@@ -75,7 +75,7 @@ pub async fn run(leads: usize, postgres_admin_url: Option<&str>) -> anyhow::Resu
         scenario: "history",
         backend: database.url.backend_name(),
         load: format!(
-            "{leads} leads (seeded in {seed_seconds:.0} s), {REQUESTS} requests per page"
+            "{leads} leads (seeded in {seed_seconds:.0} s), up to {REQUESTS} requests per page"
         ),
         measured,
         baseline: Some(figures(&[("healthz_p95_ms", millis(healthz))])),
