@@ -28,6 +28,46 @@ pub struct DeliveryReport {
 }
 
 impl DeliveryReport {
+    /// As a result row; the target of the table (≥ 8,000/s on SQLite, ≥ 4,000/s on
+    /// PostgreSQL).
+    pub fn row(&self) -> crate::bench::report::Row {
+        use crate::bench::report::{Row, figures};
+        let target = if self.backend == "sqlite" {
+            8_000.0
+        } else {
+            4_000.0
+        };
+        let ratio = self.delivered_per_second / self.baseline_per_second.max(1.0);
+        Row {
+            scenario: "delivery",
+            backend: self.backend,
+            load: format!(
+                "{} leads, {} in flight, limits off",
+                self.leads, self.concurrency
+            ),
+            measured: figures(&[("delivered_per_second", self.delivered_per_second)]),
+            baseline: Some(figures(&[(
+                "plain_requests_per_second",
+                self.baseline_per_second,
+            )])),
+            ratio: Some(ratio),
+            target: format!("≥ {target:.0} deliveries/s"),
+            met: self.delivered_per_second >= target,
+            cells: (
+                format!(
+                    "{:.0} plain requests/s to the sandbox",
+                    self.baseline_per_second
+                ),
+                format!(
+                    "**{:.0} deliveries/s** ({:.0}% of baseline)",
+                    self.delivered_per_second,
+                    100.0 * ratio
+                ),
+            ),
+            details: None,
+        }
+    }
+
     /// As a Markdown table row block.
     pub fn markdown(&self) -> String {
         format!(

@@ -39,6 +39,55 @@ pub struct IntakeReport {
 }
 
 impl IntakeReport {
+    /// As a result row; the target of the issue's table (a share of the bare handler, p99
+    /// ≤ 20 ms).
+    pub fn row(&self) -> crate::bench::report::Row {
+        use crate::bench::report::{Row, figures, millis};
+        let share = if self.backend == "sqlite" { 0.18 } else { 0.12 };
+        let ratio = self.intake.per_second / self.baseline.per_second.max(1.0);
+        let baseline_cell = format!(
+            "bare handler: {:.0} req/s, p50 {}, p99 {}",
+            self.baseline.per_second,
+            ms(self.baseline.p50),
+            ms(self.baseline.p99)
+        );
+        let intake_cell = format!(
+            "**{:.0} leads/s** ({:.0}% of baseline), p50 {}, p99 {}",
+            self.intake.per_second,
+            100.0 * ratio,
+            ms(self.intake.p50),
+            ms(self.intake.p99)
+        );
+        let details = format!(
+            "\nFirst attempt after the intake answer ({}, 1,000 leads at 200/s, worker on): p50 {}, p95 {}.\n",
+            self.backend,
+            ms(self.first_attempt.0),
+            ms(self.first_attempt.1)
+        );
+        Row {
+            scenario: "intake",
+            backend: self.backend,
+            load: format!("{} leads, {} senders", self.requests, self.senders),
+            measured: figures(&[
+                ("per_second", self.intake.per_second),
+                ("p50_ms", millis(self.intake.p50)),
+                ("p99_ms", millis(self.intake.p99)),
+                ("first_attempt_p50_ms", millis(self.first_attempt.0)),
+                ("first_attempt_p95_ms", millis(self.first_attempt.1)),
+            ]),
+            baseline: Some(figures(&[
+                ("per_second", self.baseline.per_second),
+                ("p50_ms", millis(self.baseline.p50)),
+                ("p99_ms", millis(self.baseline.p99)),
+            ])),
+            ratio: Some(ratio),
+            target: format!("≥ {:.0}% of the bare handler, p99 ≤ 20 ms", share * 100.0),
+            met: ratio >= share && self.intake.p99 <= Duration::from_millis(20),
+            cells: (baseline_cell, intake_cell),
+            details: Some(details),
+        }
+    }
+
     /// As Markdown table rows.
     pub fn markdown(&self) -> String {
         format!(
@@ -61,7 +110,7 @@ impl IntakeReport {
 }
 
 /// A ClientTether-style form body; `n` makes it a lead of its own.
-fn form_body(n: usize) -> String {
+pub fn form_body(n: usize) -> String {
     format!(
         "firstName=Jane&lastName=Doe{n}&phone=%28303%29+555-{:04}&email=jane{n}%40example.com&address=1450+Larimer+St\
          &city=Denver&state=CO&zip=80202&compName=Doe+Household&whiteboard=Hail+damage+on+the+north+side&contactId=ct-{n}",
@@ -128,11 +177,20 @@ pub async fn run(
 
 /// A location with a key in the app's database, and its webhook URL.
 async fn webhook_url(app: &Application, master_key: &MasterKey) -> anyhow::Result<String> {
+    webhook_url_with_key(app, master_key, KEY).await
+}
+
+/// A location whose AccuLynx key is `key` in the app's database, and its webhook URL.
+pub async fn webhook_url_with_key(
+    app: &Application,
+    master_key: &MasterKey,
+    key: &str,
+) -> anyhow::Result<String> {
     let state = app.state().clone();
-    let key = master_key.clone();
+    let (master_key, key) = (master_key.clone(), key.to_string());
     tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         let mut conn = state.db.get()?;
-        let (_, location) = seed_location(&mut conn, &key, KEY)?;
+        let (_, location) = seed_location(&mut conn, &master_key, &key)?;
         Ok(crate::tenants::webhook_urls::webhook_url(
             &state.public_url,
             &state.url_signer,

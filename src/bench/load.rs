@@ -52,11 +52,7 @@ pub async fn run<F>(
 where
     F: Fn(usize) -> Vec<u8> + Send + Sync + 'static,
 {
-    let address = format!(
-        "{}:{}",
-        url.host_str().context("the URL has no host")?,
-        url.port_or_known_default().context("the URL has no port")?
-    );
+    let address = address_of(url)?;
     let request = Arc::new(request);
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -108,9 +104,18 @@ where
     })
 }
 
+/// `host:port` of a URL.
+pub(super) fn address_of(url: &url::Url) -> anyhow::Result<String> {
+    Ok(format!(
+        "{}:{}",
+        url.host_str().context("the URL has no host")?,
+        url.port_or_known_default().context("the URL has no port")?
+    ))
+}
+
 /// Why an exchange failed.
 #[derive(Debug)]
-enum Exchange {
+pub(super) enum Exchange {
     /// The connection ended before any byte of an answer.
     ClosedBeforeAnswer,
     /// An I/O error.
@@ -130,13 +135,13 @@ impl std::fmt::Display for Exchange {
 }
 
 /// One keep-alive connection and its read buffer.
-struct Connection {
+pub(super) struct Connection {
     stream: TcpStream,
     buffer: Vec<u8>,
 }
 
 impl Connection {
-    async fn open(address: &str) -> anyhow::Result<Self> {
+    pub(super) async fn open(address: &str) -> anyhow::Result<Self> {
         let stream = TcpStream::connect(address)
             .await
             .with_context(|| format!("cannot connect to {address}"))?;
@@ -148,7 +153,7 @@ impl Connection {
     }
 
     /// Writes a request and reads its answer; returns the status code.
-    async fn exchange(&mut self, request: &[u8]) -> Result<u16, Exchange> {
+    pub(super) async fn exchange(&mut self, request: &[u8]) -> Result<u16, Exchange> {
         self.stream
             .write_all(request)
             .await

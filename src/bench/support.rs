@@ -82,6 +82,26 @@ pub fn seed_location(
     master_key: &MasterKey,
     key: &str,
 ) -> anyhow::Result<(String, String)> {
+    let seeded = seed_company(conn, master_key, key)?;
+    Ok((seeded.company_id, seeded.location_id))
+}
+
+/// What [`seed_company`] created.
+pub struct SeededCompany {
+    /// The company's id.
+    pub company_id: String,
+    /// Its short name.
+    pub slug: String,
+    /// Its one location's id.
+    pub location_id: String,
+}
+
+/// A company with one location whose AccuLynx key is `key`.
+pub fn seed_company(
+    conn: &mut DbConn,
+    master_key: &MasterKey,
+    key: &str,
+) -> anyhow::Result<SeededCompany> {
     let actor = Actor::command_line();
     let slug = format!("bench-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     crate::tenants::companies::add_company(
@@ -112,7 +132,11 @@ pub fn seed_location(
             locations::key_status.eq("valid"),
         ))
         .execute(conn)?;
-    Ok((company.id, location.id))
+    Ok(SeededCompany {
+        company_id: company.id,
+        slug,
+        location_id: location.id,
+    })
 }
 
 /// Inserts `count` queued leads in one transaction.
@@ -177,6 +201,35 @@ pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
     let rank = ((q / 100.0) * (sorted.len() - 1) as f64).round() as usize;
     sorted[rank.min(sorted.len() - 1)]
 }
+
+/// A database with the schema, a company with one location, and a company admin who signs
+/// in with [`PASSWORD`]; for the scenarios that run a `leadrelay serve` child on it.
+pub async fn prepare_portal(
+    database: &BenchDatabase,
+    master_key: &MasterKey,
+) -> anyhow::Result<(crate::db::DbPool, SeededCompany, String)> {
+    let settings = crate::config::Settings::for_database(database.url.clone(), master_key.clone());
+    let pool = crate::startup::open_database(&settings).await?;
+    let (pool, key) = (pool.clone(), master_key.clone());
+    tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut conn = pool.get()?;
+        let seeded = seed_company(&mut conn, &key, "bench-portal-key-0001")?;
+        let email = format!("admin@{}.example.com", seeded.slug);
+        crate::accounts::cli::add_user(
+            &mut conn,
+            &email,
+            "company-admin",
+            Some(&seeded.slug),
+            Some(PASSWORD.to_string()),
+        )?;
+        drop(conn);
+        Ok((pool, seeded, email))
+    })
+    .await?
+}
+
+/// The password of the benchmark's signed-in user.
+pub const PASSWORD: &str = "bench-password-correct-horse";
 
 /// Milliseconds with one decimal.
 pub fn ms(duration: Duration) -> String {

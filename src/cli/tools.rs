@@ -16,10 +16,14 @@ pub struct DemoArgs {
 /// `leadrelay bench`
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Which benchmarks: intake, delivery; all of them when left out.
+    /// Which benchmarks: all, intake, sustained, soak, delivery, intake_while_delivering,
+    /// history, csv_export, idle_rss; intake and delivery when left out.
     #[arg(value_name = "NAME")]
     pub which: Vec<String>,
-    /// Leads per benchmark.
+    /// Print one JSON object per benchmark, one per line, instead of a Markdown table.
+    #[arg(long)]
+    pub json: bool,
+    /// Leads per benchmark (intake, delivery, and the short run of sustained).
     #[arg(long, default_value_t = 20_000)]
     pub leads: usize,
     /// Deliveries in flight.
@@ -28,6 +32,18 @@ pub struct BenchArgs {
     /// Concurrent webhook senders (intake).
     #[arg(long, default_value_t = 64)]
     pub senders: usize,
+    /// Seconds of the soak [default: 300 for `bench soak`, 20 within `bench all`].
+    #[arg(long, value_name = "N")]
+    pub seconds: Option<u64>,
+    /// Seconds of the timed runs of sustained and intake_while_delivering.
+    #[arg(long, default_value_t = 15, value_name = "N")]
+    pub sustained_seconds: u64,
+    /// Leads seeded for the history benchmark.
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    pub history_leads: usize,
+    /// Leads exported by the csv_export benchmark.
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub export_leads: usize,
     /// Also run on PostgreSQL: a server URL where a throw-away database may be created,
     /// e.g. postgres://postgres@127.0.0.1:5432/postgres.
     #[arg(long, value_name = "URL")]

@@ -15,6 +15,7 @@ mod admin_field_escaping;
 mod alerts;
 mod api;
 mod backup;
+mod bench;
 mod browser_smoke;
 mod bulk_resend;
 mod bulk_resend_browser;
