@@ -336,4 +336,29 @@ mod tests {
             Some("Too many requests.".to_string())
         );
     }
+
+    proptest::proptest! {
+        // The property of the `retry_after` fuzz target, at a count CI affords.
+        #[test]
+        fn any_retry_after_gives_a_bounded_delay(
+            header in proptest::option::of("\\PC{0,40}|[0-9]{1,25}| *[0-9]{1,6} *"),
+            now in 0u64..16_000_000_000,
+            ahead in 1u64..=3600,
+            max in 0u64..200_000,
+        ) {
+            let now = SystemTime::UNIX_EPOCH + Duration::from_secs(now);
+            let delay = retry_after_delay(header.as_deref(), now);
+            proptest::prop_assert!(delay >= Duration::from_secs(1));
+            proptest::prop_assert!(delay <= Duration::from_secs(3600));
+            let max = Duration::from_secs(max);
+            let within = retry_after_delay_within(header.as_deref(), now, max);
+            proptest::prop_assert!(within >= Duration::from_secs(1));
+            proptest::prop_assert!(within <= max.max(Duration::from_secs(1)));
+            let date = httpdate::fmt_http_date(now + Duration::from_secs(ahead));
+            proptest::prop_assert_eq!(
+                retry_after_delay(Some(&date), now),
+                Duration::from_secs(ahead)
+            );
+        }
+    }
 }
