@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value};
 
 use crate::acculynx::fields::{FieldKind, LeadField};
@@ -52,10 +52,14 @@ pub fn check_lead(body: &Value) -> Result<(), FieldProblems> {
 /// What is wrong with one field of the body, if anything.
 fn problem_of(field: LeadField, object: &Map<String, Value>) -> Option<String> {
     let label = field.label();
-    let text = match object.get(field.name()) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(text)) => Some(text.as_str()),
-        Some(_) => return Some(format!("{label} must be text.")),
+    let text = match (object.get(field.name()), field.kind()) {
+        // AccuLynx's enums are not nullable: `null` is refused where leaving the field out is not.
+        (Some(Value::Null), FieldKind::Enum(allowed)) => {
+            return Some(format!("{label} must be one of: {}.", allowed.join(", ")));
+        }
+        (None | Some(Value::Null), _) => None,
+        (Some(Value::String(text)), _) => Some(text.as_str()),
+        (Some(_), _) => return Some(format!("{label} must be text.")),
     };
     if field == LeadField::FirstName && text.is_none_or(|text| text.trim().is_empty()) {
         return Some(format!("{label} is required."));
@@ -66,9 +70,16 @@ fn problem_of(field: LeadField, object: &Map<String, Value>) -> Option<String> {
             "{label} must be at most {max} characters long (it has {}).",
             utf16_len(text)
         )),
-        FieldKind::Email(_) if !text.is_empty() && EmailAddress::parse(text).is_err() => Some(
-            format!("{label} must be an email address, like name@example.com."),
-        ),
+        // Sent as written: spaces around it or "Jane <jane@example.com>" are not an address.
+        FieldKind::Email(_)
+            if !text.is_empty()
+                && (EmailAddress::parse(text).is_err()
+                    || text.chars().any(|c| c.is_whitespace() || c.is_control())) =>
+        {
+            Some(format!(
+                "{label} must be an email address, like name@example.com."
+            ))
+        }
         FieldKind::Enum(allowed) if !allowed.contains(&text) => {
             Some(format!("{label} must be one of: {}.", allowed.join(", ")))
         }
@@ -79,14 +90,67 @@ fn problem_of(field: LeadField, object: &Map<String, Value>) -> Option<String> {
     }
 }
 
-/// Whether AccuLynx reads `text` as a date-time: ISO 8601 with `T`, with or without seconds,
-/// fractions and a zone, or a plain date.
+/// Whether AccuLynx reads `text` as a date-time, as .NET's JSON reader reads a `DateTime`: a
+/// plain `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM`, with `:SS` and up to 7 digits of fraction, with
+/// `Z` or an offset of at most ±14:00. Exactly these digits, a capital `T`, a real date and
+/// time: chrono's own readers are looser (a space for `T`, one-digit months, second 60).
 fn is_iso_date_time(text: &str) -> bool {
-    DateTime::parse_from_rfc3339(text).is_ok()
-        || ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
-            .iter()
-            .any(|layout| NaiveDateTime::parse_from_str(text, layout).is_ok())
-        || NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok_and(|_| text.len() == 10)
+    let (stamp, offset) = match text.strip_suffix('Z') {
+        Some(stamp) => (stamp, None),
+        None => match text
+            .len()
+            .checked_sub(6)
+            .and_then(|at| text.split_at_checked(at))
+        {
+            Some((stamp, offset)) if offset.starts_with(['+', '-']) && stamp.len() > 10 => {
+                (stamp, Some(&offset[1..]))
+            }
+            _ => (text, None),
+        },
+    };
+    let (whole, fraction) = match stamp.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (stamp, None),
+    };
+    let layout = match whole.len() {
+        10 if offset.is_none() && fraction.is_none() && !text.ends_with('Z') => "%Y-%m-%d",
+        16 if fraction.is_none() => "%Y-%m-%dT%H:%M",
+        19 => "%Y-%m-%dT%H:%M:%S",
+        _ => return false,
+    };
+    let shape_fits = whole
+        .bytes()
+        .zip(b"dddd-dd-ddTdd:dd:dd")
+        .all(|(byte, slot)| match slot {
+            b'd' => byte.is_ascii_digit(),
+            _ => byte == *slot,
+        });
+    let date_fits = if layout == "%Y-%m-%d" {
+        NaiveDate::parse_from_str(whole, layout).is_ok()
+    } else {
+        NaiveDateTime::parse_from_str(whole, layout).is_ok()
+    };
+    let fraction_fits =
+        fraction.is_none_or(|digits| (1..=7).contains(&digits.len()) && is_digits(digits));
+    let offset_fits = offset.is_none_or(|offset| match offset.split_once(':') {
+        Some((hours, minutes))
+            if hours.len() == 2 && minutes.len() == 2 && is_digits(hours) && is_digits(minutes) =>
+        {
+            let (hours, minutes) = (
+                hours.parse::<u32>().unwrap_or(u32::MAX / 2),
+                minutes.parse::<u32>().unwrap_or(60),
+            );
+            minutes < 60 && hours.saturating_mul(60) + minutes <= 14 * 60
+        }
+        _ => false,
+    });
+    // chrono reads a leap second (`:60`); .NET does not.
+    let second_fits = whole.get(17..19).is_none_or(|second| second < "60");
+    shape_fits && second_fits && date_fits && fraction_fits && offset_fits
+}
+
+fn is_digits(text: &str) -> bool {
+    text.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -140,6 +204,42 @@ mod tests {
                 check_lead(&json!({"firstName": "J", "initialAppointmentDate": date})).is_ok(),
                 "{date}"
             );
+        }
+    }
+
+    #[test]
+    fn what_acculynx_refuses_is_refused_before_it_is_sent_again() {
+        let refused = |field: &str, value: &str| {
+            check_lead(&json!({"firstName": "J", field: value}))
+                .is_err_and(|problems| problems.contains_key(field))
+        };
+        for email in [
+            " jane@example.com",
+            "Jane <jane@example.com>",
+            "jane@example.com\n",
+        ] {
+            assert!(refused("emailAddress", email), "{email:?}");
+        }
+        assert!(!refused("emailAddress", "Jane.Doe@Example.com"));
+        for date in [
+            "2026-12-10 09:00:00Z",
+            "2026-12-10t09:00:00Z",
+            "2026-12-10T09:00:00z",
+            "2026-1-10T09:00",
+            "2026-12-10T09:00:60",
+            "2026-12-10T09:00:00.12345678",
+            "2026-12-10T09:00:00+14:30",
+            "+12026-12-10T09:00:00",
+            "2026-12-10Z",
+            "2026-12-10T09",
+        ] {
+            assert!(refused("initialAppointmentDate", date), "{date:?}");
+        }
+        for date in [
+            "2026-12-10T09:00:00.1234567+14:00",
+            "2026-12-10T09:00-06:00",
+        ] {
+            assert!(!refused("initialAppointmentDate", date), "{date:?}");
         }
     }
 }

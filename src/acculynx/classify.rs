@@ -89,14 +89,16 @@ pub fn retry_after_delay_within(header: Option<&str>, now: SystemTime, max: Dura
     const MIN: Duration = Duration::from_secs(1);
     const DEFAULT: Duration = Duration::from_secs(30);
     let max = max.max(MIN);
+    // The default is bounded too: a longest wait under 30 s is never exceeded.
+    let default = DEFAULT.min(max);
     let Some(text) = header.map(str::trim).filter(|t| !t.is_empty()) else {
-        return DEFAULT;
+        return default;
     };
     let delay = match text.parse::<u64>() {
         Ok(seconds) => Duration::from_secs(seconds),
         Err(_) => match httpdate::parse_http_date(text) {
             Ok(at) => at.duration_since(now).unwrap_or(Duration::ZERO),
-            Err(_) => return DEFAULT,
+            Err(_) => return default,
         },
     };
     delay.clamp(MIN, max)
@@ -335,5 +337,46 @@ mod tests {
             error_sentence("Too many requests"),
             Some("Too many requests.".to_string())
         );
+    }
+
+    #[test]
+    fn a_missing_or_unreadable_retry_after_stays_within_a_short_longest_wait() {
+        let now = SystemTime::now();
+        let max = Duration::from_secs(10);
+        assert_eq!(retry_after_delay_within(None, now, max), max);
+        assert_eq!(retry_after_delay_within(Some("\u{0}5"), now, max), max);
+        assert_eq!(
+            retry_after_delay_within(Some("soon"), now, Duration::ZERO),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            retry_after_delay_within(None, now, V2_LONGEST_WAIT),
+            Duration::from_secs(30)
+        );
+    }
+
+    proptest::proptest! {
+        // The property of the `retry_after` fuzz target, at a count CI affords.
+        #[test]
+        fn any_retry_after_gives_a_bounded_delay(
+            header in proptest::option::of("\\PC{0,40}|[0-9]{1,25}| *[0-9]{1,6} *"),
+            now in 0u64..16_000_000_000,
+            ahead in 1u64..=3600,
+            max in 0u64..200_000,
+        ) {
+            let now = SystemTime::UNIX_EPOCH + Duration::from_secs(now);
+            let delay = retry_after_delay(header.as_deref(), now);
+            proptest::prop_assert!(delay >= Duration::from_secs(1));
+            proptest::prop_assert!(delay <= Duration::from_secs(3600));
+            let max = Duration::from_secs(max);
+            let within = retry_after_delay_within(header.as_deref(), now, max);
+            proptest::prop_assert!(within >= Duration::from_secs(1));
+            proptest::prop_assert!(within <= max.max(Duration::from_secs(1)));
+            let date = httpdate::fmt_http_date(now + Duration::from_secs(ahead));
+            proptest::prop_assert_eq!(
+                retry_after_delay(Some(&date), now),
+                Duration::from_secs(ahead)
+            );
+        }
     }
 }

@@ -244,4 +244,26 @@ mod tests {
             assert_eq!(sent(text, None), None, "{text:?}");
         }
     }
+
+    proptest::proptest! {
+        // The appointment half of the `retry_after` fuzz target: what is read is written as
+        // AccuLynx reads it, and an instant reads back as itself.
+        #[test]
+        fn a_date_that_is_read_is_one_acculynx_reads(
+            text in "\\PC{0,30}|[0-9]{1,5}[-/][0-9]{1,2}[-/][0-9]{1,5}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( ?[AaPp]\\.?[Mm]?\\.?)?)?(Z|[+-][0-9]{2}:[0-9]{2})?",
+            zone in proptest::option::of(proptest::sample::select(vec![
+                "America/Denver", "Australia/Lord_Howe", "Europe/London", "Pacific/Kiritimati",
+            ])),
+        ) {
+            let zone = zone.map(|name| name.parse::<Tz>().unwrap());
+            if let Ok((at, _)) = Appointment::parse(&text, zone) {
+                let written = at.to_acculynx();
+                proptest::prop_assert!(crate::sandbox::schema::is_date_time(&written), "{written}");
+                let (again, _) = Appointment::parse(&written, zone).unwrap();
+                if matches!(at, Appointment::Utc(_)) {
+                    proptest::prop_assert_eq!(again.to_acculynx(), written);
+                }
+            }
+        }
+    }
 }

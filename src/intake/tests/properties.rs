@@ -1,6 +1,7 @@
 //! Property tests: for arbitrary fields and mappings the mapper never panics, and every lead it
 //! does not reject is one AccuLynx accepts (the sandbox's validator is the oracle). The body
-//! readers never panic on arbitrary bytes and give back what a sender encoded.
+//! readers never panic on arbitrary bytes and give back what a sender encoded; a JSON body is
+//! read exactly when it is one object.
 
 use std::collections::BTreeMap;
 
@@ -179,5 +180,26 @@ proptest! {
             .block_on(parse_body(Some("application/json"), Bytes::from(json)))
             .unwrap();
         prop_assert_eq!(parsed, pairs);
+    }
+
+    // The property of the `json_body` fuzz target: a JSON body is read exactly when it is one
+    // object serde_json reads, and refused with a 400 otherwise.
+    #[test]
+    fn a_json_body_is_read_exactly_when_it_is_one_object(
+        text in "[{}\\[\\]\":, 0-9a-zE.+\\\\-]{0,40}|\\{[{}\\[\\]\":, 0-9a-z]{0,40}",
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let read = runtime.block_on(parse_body(Some("application/json"), Bytes::from(text.clone())));
+        let is_object = matches!(
+            serde_json::from_str::<serde_json::Value>(&text),
+            Ok(serde_json::Value::Object(_))
+        );
+        match read {
+            Ok(_) => prop_assert!(is_object, "read {text:?}"),
+            Err(error) => {
+                prop_assert_eq!(error.status(), 400);
+                prop_assert!(!is_object, "refused {text:?}: {}", error.message());
+            }
+        }
     }
 }

@@ -76,3 +76,46 @@ fn enums_emails_dates_types_and_unknown_fields_are_checked() {
     });
     assert!(validate_lead(&good).is_ok());
 }
+
+fn field_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = LeadField::all().map(LeadField::name).collect();
+    names.push("unknownField");
+    names
+}
+
+proptest::proptest! {
+    // The property of the `sandbox_validator` fuzz target, at a count CI affords: never a
+    // panic, refusals name PascalCase fields, and what the portal's check lets through for
+    // edit-and-resend is what AccuLynx takes.
+    #[test]
+    fn the_portal_check_never_passes_what_acculynx_refuses(
+        members in proptest::collection::vec(
+            (
+                proptest::sample::select(field_names()),
+                proptest::option::of(
+                    "\\PC{0,12}|[ <]?[a-z]{1,5}@[a-zA-Z]{1,5}\\.[a-z]{2,3}[ >]?|mailto:[a-z]@b\\.co|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?|Mobile|Residential|High",
+                ),
+            ),
+            0..8,
+        ),
+    ) {
+        let body = Value::Object(
+            members
+                .into_iter()
+                .map(|(name, value)| (name.to_string(), value.map_or(Value::Null, Value::String)))
+                .collect(),
+        );
+        match validate_lead(&body) {
+            Ok(()) => {}
+            Err(errors) => {
+                for field in errors.keys() {
+                    proptest::prop_assert!(!field.starts_with(|c: char| c.is_ascii_lowercase()));
+                }
+                proptest::prop_assert!(
+                    crate::acculynx::check::check_lead(&body).is_err(),
+                    "the portal's check passes {body}, AccuLynx refuses it: {errors:?}"
+                );
+            }
+        }
+    }
+}
