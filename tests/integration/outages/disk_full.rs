@@ -13,7 +13,7 @@ use leadrelay::db::DatabaseUrl;
 use leadrelay::db::schema::leads;
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
-use super::sender::{LeadSender, lead_id, with_status};
+use super::sender::{LeadSender, lead_id, neither_accepted_nor_unavailable, with_status};
 use crate::support::delivery::{GOOD_KEY, set_key};
 use crate::support::fixtures::{PASSWORD, anonymous, login, seed_company, try_login};
 use crate::support::helpers::{
@@ -197,25 +197,12 @@ async fn sqlite_on_a_full_disk_answers_503_and_takes_leads_again_once_space_is_f
     .await;
     let recovered = sender.first_after(freed, 202).unwrap().at - freed;
     assert_eq!(app.get("/readyz").await.status(), 200);
-    wait_until(
-        "more leads after the space came back",
-        Duration::from_secs(30),
-        || async {
-            sender
-                .answers()
-                .iter()
-                .filter(|a| a.at > freed && a.status == 202)
-                .count()
-                >= 30
-        },
-    )
-    .await;
+    sender
+        .wait_for_accepted_after("more leads after the space came back", freed, 30)
+        .await;
     let answers = sender.stop().await;
 
-    let odd: Vec<_> = answers
-        .iter()
-        .filter(|a| a.status != 202 && a.status != 503)
-        .collect();
+    let odd = neither_accepted_nor_unavailable(&answers);
     assert!(
         odd.is_empty(),
         "answers other than 202/503 (no 500, no hang): {odd:?}"

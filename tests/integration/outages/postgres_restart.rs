@@ -15,7 +15,7 @@ use leadrelay::db::schema::leads;
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
 use super::cluster::{self, PrivateCluster};
-use super::sender::{LeadSender, lead_id, with_status};
+use super::sender::{LeadSender, lead_id, neither_accepted_nor_unavailable, with_status};
 use crate::support::delivery::{GOOD_KEY, set_key};
 use crate::support::fixtures::{login_at, page, seed_company};
 use crate::support::helpers::{
@@ -170,26 +170,13 @@ async fn postgresql_stopped_hard_mid_run_answers_503_then_recovers_by_itself_and
     )
     .await;
     let ready_recovered = back.elapsed();
-    wait_until(
-        "more leads after the outage",
-        Duration::from_secs(30),
-        || async {
-            sender
-                .answers()
-                .iter()
-                .filter(|a| a.at > back && a.status == 202)
-                .count()
-                >= 30
-        },
-    )
-    .await;
+    sender
+        .wait_for_accepted_after("more leads after the outage", back, 30)
+        .await;
     let answers = sender.stop().await;
 
     // Only 202s and 503s, and each 503 says why.
-    let odd: Vec<_> = answers
-        .iter()
-        .filter(|a| a.status != 202 && a.status != 503)
-        .collect();
+    let odd = neither_accepted_nor_unavailable(&answers);
     assert!(
         odd.is_empty(),
         "answers other than 202/503: {odd:?}\nleadrelay's log:\n{}",

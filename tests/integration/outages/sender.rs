@@ -81,12 +81,32 @@ impl LeadSender {
             .find(|answer| answer.at > since && answer.status == status)
     }
 
+    /// Waits until `count` leads were answered 202 after `since`.
+    pub async fn wait_for_accepted_after(&self, what: &str, since: Instant, count: usize) {
+        crate::support::helpers::wait_until(what, Duration::from_secs(30), || async {
+            self.answers()
+                .iter()
+                .filter(|a| a.at > since && a.status == 202)
+                .count()
+                >= count
+        })
+        .await;
+    }
+
     /// Stops after the lead being sent; every answer.
     pub async fn stop(self) -> Vec<Answer> {
         self.stop.store(true, Ordering::SeqCst);
         self.task.await.unwrap();
         std::mem::take(&mut *self.answers.lock().unwrap())
     }
+}
+
+/// The answers that are neither 202 nor 503: there must be none (no 500, no hang).
+pub fn neither_accepted_nor_unavailable(answers: &[Answer]) -> Vec<&Answer> {
+    answers
+        .iter()
+        .filter(|a| a.status != 202 && a.status != 503)
+        .collect()
 }
 
 /// The answers with this status.
