@@ -10,5 +10,6 @@ mod rates;
 mod two_instances;
 pub mod v2;
 mod v2_browser;
+mod v2_faults;
 mod v2_processes;
 mod wakeups;
