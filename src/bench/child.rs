@@ -162,10 +162,8 @@ impl SignedIn {
         })
     }
 
-    /// GETs `path`, which must answer 200; the body's size in bytes and the time to read it
-    /// whole.
-    pub async fn get(&self, path: &str) -> anyhow::Result<(usize, Duration)> {
-        let started = Instant::now();
+    /// GETs `path` signed in; an error unless it answers 200.
+    async fn get_ok(&self, path: &str) -> anyhow::Result<reqwest::Response> {
         let response = self
             .http
             .get(format!("{}{path}", self.base))
@@ -177,7 +175,14 @@ impl SignedIn {
             "GET {path} answered {}",
             response.status()
         );
-        let body = response.bytes().await?;
+        Ok(response)
+    }
+
+    /// GETs `path`, which must answer 200; the body's size in bytes and the time to read it
+    /// whole.
+    pub async fn get(&self, path: &str) -> anyhow::Result<(usize, Duration)> {
+        let started = Instant::now();
+        let body = self.get_ok(path).await?.bytes().await?;
         Ok((body.len(), started.elapsed()))
     }
 
@@ -188,17 +193,7 @@ impl SignedIn {
         mut chunk: impl FnMut(&[u8]),
     ) -> anyhow::Result<Duration> {
         let started = Instant::now();
-        let mut response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("cookie", &self.cookie)
-            .send()
-            .await?;
-        anyhow::ensure!(
-            response.status() == 200,
-            "GET {path} answered {}",
-            response.status()
-        );
+        let mut response = self.get_ok(path).await?;
         while let Some(piece) = response.chunk().await? {
             chunk(&piece);
         }

@@ -69,23 +69,9 @@ where
                 }
                 let bytes = request(n);
                 let sent = Instant::now();
-                let status = match connection.exchange(&bytes).await {
-                    Ok(status) => status,
-                    // The server closed an idle connection before reading the request:
-                    // send it again on a new one.
-                    Err(Exchange::ClosedBeforeAnswer) => {
-                        connection = Connection::open(&address).await?;
-                        connection
-                            .exchange(&bytes)
-                            .await
-                            .map_err(|err| anyhow::anyhow!("request {n}: {err}"))?
-                    }
-                    Err(err) => anyhow::bail!("request {n}: {err}"),
-                };
-                anyhow::ensure!(
-                    status == expected,
-                    "the server answered {status}, not {expected}"
-                );
+                connection
+                    .send_expecting(&address, &bytes, n, expected)
+                    .await?;
                 latencies.push(sent.elapsed());
             }
             Ok::<_, anyhow::Error>(latencies)
@@ -150,6 +136,32 @@ impl Connection {
             stream,
             buffer: Vec::with_capacity(4096),
         })
+    }
+
+    /// Sends request `n` and checks its answer is `expected`. When the server closed this idle
+    /// connection before reading the request, it is sent again on a new connection.
+    pub(super) async fn send_expecting(
+        &mut self,
+        address: &str,
+        bytes: &[u8],
+        n: usize,
+        expected: u16,
+    ) -> anyhow::Result<()> {
+        let status = match self.exchange(bytes).await {
+            Ok(status) => status,
+            Err(Exchange::ClosedBeforeAnswer) => {
+                *self = Connection::open(address).await?;
+                self.exchange(bytes)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("request {n}: {err}"))?
+            }
+            Err(err) => anyhow::bail!("request {n}: {err}"),
+        };
+        anyhow::ensure!(
+            status == expected,
+            "the server answered {status}, not {expected}"
+        );
+        Ok(())
     }
 
     /// Writes a request and reads its answer; returns the status code.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::bench::load::{Connection, Exchange, address_of};
+use crate::bench::load::{Connection, address_of};
 use crate::bench::window::Sample;
 
 /// What a timed run measured.
@@ -52,21 +52,9 @@ where
                 let n = next.fetch_add(1, Ordering::Relaxed);
                 let bytes = request(n);
                 let sent = Instant::now();
-                let status = match connection.exchange(&bytes).await {
-                    Ok(status) => status,
-                    Err(Exchange::ClosedBeforeAnswer) => {
-                        connection = Connection::open(&address).await?;
-                        connection
-                            .exchange(&bytes)
-                            .await
-                            .map_err(|err| anyhow::anyhow!("request {n}: {err}"))?
-                    }
-                    Err(err) => anyhow::bail!("request {n}: {err}"),
-                };
-                anyhow::ensure!(
-                    status == expected,
-                    "the server answered {status}, not {expected}"
-                );
+                connection
+                    .send_expecting(&address, &bytes, n, expected)
+                    .await?;
                 samples.push(Sample {
                     sent: sent - started,
                     latency: sent.elapsed(),
