@@ -13,7 +13,10 @@ use leadrelay::db::DatabaseUrl;
 use leadrelay::db::schema::leads;
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
-use super::sender::{LeadSender, lead_id, neither_accepted_nor_unavailable, with_status};
+use super::sender::{
+    LeadSender, lead_id, neither_accepted_nor_unavailable, wait_until_accepted_delivered,
+    with_status,
+};
 use crate::support::delivery::{GOOD_KEY, set_key};
 use crate::support::fixtures::{PASSWORD, anonymous, login, seed_company, try_login};
 use crate::support::helpers::{
@@ -217,22 +220,8 @@ async fn sqlite_on_a_full_disk_answers_503_and_takes_leads_again_once_space_is_f
             answer.body
         );
     }
+    let ids = wait_until_accepted_delivered(&app, &answers).await;
     let accepted = with_status(&answers, 202);
-    let ids: Vec<String> = accepted.iter().map(|a| lead_id(a)).collect();
-    wait_until(
-        "every lead answered 202 delivered",
-        Duration::from_secs(60),
-        || async {
-            let delivered: i64 = leads::table
-                .filter(leads::id.eq_any(&ids))
-                .filter(leads::status.eq("delivered"))
-                .count()
-                .get_result(&mut *app.conn())
-                .unwrap();
-            delivered == ids.len() as i64
-        },
-    )
-    .await;
     let stored: i64 = leads::table.count().get_result(&mut *app.conn()).unwrap();
     assert_eq!(
         stored,

@@ -15,7 +15,10 @@ use leadrelay::db::schema::leads;
 use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
 use super::cluster::{self, PrivateCluster};
-use super::sender::{LeadSender, lead_id, neither_accepted_nor_unavailable, with_status};
+use super::sender::{
+    LeadSender, lead_id, neither_accepted_nor_unavailable, wait_until_accepted_delivered,
+    with_status,
+};
 use crate::support::delivery::{GOOD_KEY, set_key};
 use crate::support::fixtures::{login_at, page, seed_company};
 use crate::support::helpers::{
@@ -192,18 +195,8 @@ async fn postgresql_stopped_hard_mid_run_answers_503_then_recovers_by_itself_and
         );
     }
     // Every lead answered 202 is stored and delivered exactly once.
+    wait_until_accepted_delivered(&app, &answers).await;
     let accepted = with_status(&answers, 202);
-    let ids: Vec<String> = accepted.iter().map(|a| lead_id(a)).collect();
-    wait_until("every lead delivered", Duration::from_secs(60), || async {
-        let delivered: i64 = leads::table
-            .filter(leads::id.eq_any(&ids))
-            .filter(leads::status.eq("delivered"))
-            .count()
-            .get_result(&mut *app.conn())
-            .unwrap();
-        delivered == ids.len() as i64
-    })
-    .await;
     let stored: i64 = leads::table.count().get_result(&mut *app.conn()).unwrap();
     wait_until(
         "every stored lead delivered",

@@ -7,7 +7,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use diesel::prelude::*;
+use leadrelay::db::schema::leads;
+
 use crate::support::delivery::lead_body;
+use crate::support::helpers::TestApp;
 
 /// One answer of the webhook.
 #[derive(Debug, Clone)]
@@ -120,4 +124,24 @@ pub fn lead_id(answer: &Answer) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("a 202 names its lead: {:?}", answer.body))
         .to_string()
+}
+
+/// The ids of the leads answered 202, once every one of them is delivered.
+pub async fn wait_until_accepted_delivered(app: &TestApp, answers: &[Answer]) -> Vec<String> {
+    let ids: Vec<String> = with_status(answers, 202).into_iter().map(lead_id).collect();
+    crate::support::helpers::wait_until(
+        "every lead answered 202 delivered",
+        Duration::from_secs(60),
+        || async {
+            let delivered: i64 = leads::table
+                .filter(leads::id.eq_any(&ids))
+                .filter(leads::status.eq("delivered"))
+                .count()
+                .get_result(&mut *app.conn())
+                .unwrap();
+            delivered == ids.len() as i64
+        },
+    )
+    .await;
+    ids
 }
