@@ -1,11 +1,13 @@
 //! SQLite's WAL, copied back into the database beside the group-commit writer.
 //!
 //! The writers never checkpoint in the middle of a commit (`wal_autocheckpoint = 0`). A
-//! thread with a connection of its own runs a passive checkpoint about once a second, which
-//! does not stop the writer. Under sustained writes such a checkpoint never reaches the end
-//! of the WAL, and SQLite restarts the WAL from its beginning only after a checkpoint copied
-//! all of it; so when the WAL has grown large, the thread asks a writer to checkpoint between
-//! two batches (short: most pages are already copied), and the next commit restarts the WAL.
+//! thread with a connection of its own runs passive checkpoints about once a second, which
+//! do not stop the writer. SQLite starts the WAL from its beginning again only when a
+//! transaction begins with every frame already copied, and the writer begins its next batch
+//! the moment one commits; so the writer has to copy the last frames itself, between two
+//! batches, holding every commit meanwhile. To keep that short, the thread first catches
+//! up: more passes in a row, each copying only what was committed during the one before,
+//! until one is short. Only then does it ask the writer for the rest (a commit or two).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -19,14 +21,22 @@ use super::pool::ConnectionManager;
 /// How often the checkpoint thread copies the WAL back into the database.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
-/// WAL size (frames, i.e. pages) above which the checkpoint thread asks a writer to
-/// checkpoint between two batches. Under sustained writes a checkpoint running beside the
-/// writer never sees the end of the WAL, and SQLite starts the WAL from its beginning again
-/// only after a checkpoint copied all of it; the writer's own checkpoint does (the thread has
-/// already copied most pages, so it is short), and the next commit restarts the WAL.
-const WRITER_CHECKPOINT_ABOVE_FRAMES: i32 = 4096;
+/// WAL size (frames, i.e. pages) above which the thread catches up and then asks the
+/// writer to checkpoint the rest, so that the WAL restarts.
+const RESTART_ABOVE_FRAMES: i32 = 4096;
 
-/// The checkpoint thread: a passive checkpoint about once a second, on a connection of its
+/// Passes in a row, at most, to catch up with the writer.
+const CATCH_UP_PASSES: usize = 8;
+
+/// A pass this short copied only what a commit or two appended: caught up.
+const CAUGHT_UP_WITHIN: Duration = Duration::from_millis(15);
+
+/// WAL size (frames) above which the writer checkpoints even if the thread never caught up
+/// (a disk too slow for the write rate): the WAL must not grow without end. 65,536 frames
+/// of 4 KiB are 256 MiB.
+const WRITER_CHECKPOINT_ANYWAY_ABOVE_FRAMES: i32 = 65_536;
+
+/// The checkpoint thread: passive checkpoints about once a second, on a connection of its
 /// own, until every [`GroupCommit`](super::group_commit::GroupCommit) handle is dropped.
 pub(super) fn checkpoint_until_gone(
     manager: &ConnectionManager,
@@ -52,8 +62,8 @@ pub(super) fn checkpoint_until_gone(
         let Some(open) = conn.as_mut() else {
             continue;
         };
-        match passive_checkpoint(open) {
-            Ok(frames) if frames > WRITER_CHECKPOINT_ABOVE_FRAMES => {
+        match catch_up(open) {
+            Ok(round) if round.writer_takes_over() => {
                 writer_should_checkpoint.store(true, Ordering::Relaxed);
             }
             Ok(_) => {}
@@ -65,18 +75,146 @@ pub(super) fn checkpoint_until_gone(
     }
 }
 
-/// What `PRAGMA wal_checkpoint` answers.
-#[derive(diesel::QueryableByName)]
-struct Checkpointed {
+/// Where a round of passive checkpoints left the WAL.
+struct CatchUp {
     /// Frames in the WAL.
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    log: i32,
+    frames: i32,
+    /// The last pass was short: what is left for the writer is a commit or two.
+    caught_up: bool,
 }
 
-/// Runs one passive checkpoint; the size of the WAL in frames.
-pub(super) fn passive_checkpoint(conn: &mut diesel::SqliteConnection) -> Result<i32, DieselError> {
+impl CatchUp {
+    /// Whether the writer should copy the rest between two batches: the WAL is large and
+    /// the thread caught up (or the WAL is past the hard bound).
+    fn writer_takes_over(&self) -> bool {
+        self.frames > RESTART_ABOVE_FRAMES
+            && (self.caught_up || self.frames > WRITER_CHECKPOINT_ANYWAY_ABOVE_FRAMES)
+    }
+}
+
+/// One passive checkpoint, then, if the WAL is large, more while the writer keeps
+/// appending, until one is short.
+fn catch_up(conn: &mut diesel::SqliteConnection) -> Result<CatchUp, DieselError> {
+    let mut frames = passive_checkpoint(conn)?.log;
+    if frames <= RESTART_ABOVE_FRAMES {
+        return Ok(CatchUp {
+            frames,
+            caught_up: true,
+        });
+    }
+    for _ in 0..CATCH_UP_PASSES {
+        let started = std::time::Instant::now();
+        frames = passive_checkpoint(conn)?.log;
+        if started.elapsed() <= CAUGHT_UP_WITHIN {
+            return Ok(CatchUp {
+                frames,
+                caught_up: true,
+            });
+        }
+    }
+    Ok(CatchUp {
+        frames,
+        caught_up: false,
+    })
+}
+
+/// What `PRAGMA wal_checkpoint` answers.
+#[derive(diesel::QueryableByName)]
+pub(super) struct Checkpointed {
+    /// Frames in the WAL.
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub(super) log: i32,
+}
+
+/// Runs one passive checkpoint: how large the WAL is.
+pub(super) fn passive_checkpoint(
+    conn: &mut diesel::SqliteConnection,
+) -> Result<Checkpointed, DieselError> {
     use diesel::RunQueryDsl;
-    let done: Checkpointed =
-        diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)").get_result(conn)?;
-    Ok(done.log)
+    diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)").get_result(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+
+    fn open(path: &std::path::Path) -> diesel::SqliteConnection {
+        let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+        conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;")
+            .unwrap();
+        conn
+    }
+
+    /// Commits `rows` rows of 3 KiB in one transaction: about one WAL frame each.
+    fn commit_rows(conn: &mut diesel::SqliteConnection, rows: usize) {
+        conn.batch_execute(&format!(
+            "BEGIN IMMEDIATE; \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) \
+             INSERT INTO t (body) SELECT randomblob(3000) FROM n; COMMIT;"
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn a_large_wal_is_caught_up_with_then_restarted_by_the_writers_short_checkpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.db");
+        let mut writer = open(&path);
+        writer
+            .batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL);")
+            .unwrap();
+        let mut thread_side = open(&path);
+        for _ in 0..3 {
+            commit_rows(&mut writer, 2_000);
+        }
+
+        // The thread copies everything (nothing is appended meanwhile) and calls it caught up:
+        // the writer is asked for the rest.
+        let round = catch_up(&mut thread_side).unwrap();
+        assert!(
+            round.frames > RESTART_ABOVE_FRAMES,
+            "{} frames",
+            round.frames
+        );
+        assert!(round.caught_up);
+        assert!(round.writer_takes_over());
+
+        // The writer's own pass finds nothing left to copy, and its next commit starts the
+        // WAL from the beginning again.
+        let before = round.frames;
+        passive_checkpoint(&mut writer).unwrap();
+        commit_rows(&mut writer, 10);
+        let after = passive_checkpoint(&mut thread_side).unwrap().log;
+        assert!(
+            after < 100,
+            "the WAL did not restart: {after} frames after {before}"
+        );
+    }
+
+    #[test]
+    fn a_small_wal_is_left_to_grow() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.db");
+        let mut writer = open(&path);
+        writer
+            .batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL);")
+            .unwrap();
+        commit_rows(&mut writer, 100);
+        let mut thread_side = open(&path);
+        let round = catch_up(&mut thread_side).unwrap();
+        assert!(round.frames <= RESTART_ABOVE_FRAMES);
+        assert!(round.frames > 0);
+        assert!(!round.writer_takes_over());
+    }
+
+    #[test]
+    fn the_writer_takes_over_only_when_caught_up_or_past_the_hard_bound() {
+        let round = |frames, caught_up| CatchUp { frames, caught_up }.writer_takes_over();
+        assert!(round(RESTART_ABOVE_FRAMES + 1, true));
+        assert!(!round(RESTART_ABOVE_FRAMES + 1, false));
+        assert!(!round(RESTART_ABOVE_FRAMES, true));
+        assert!(round(WRITER_CHECKPOINT_ANYWAY_ABOVE_FRAMES + 1, false));
+    }
 }
