@@ -220,9 +220,6 @@ impl Writer {
 
     fn run(mut self, receiver: &std::sync::Mutex<mpsc::Receiver<Request>>, max_batch: usize) {
         let mut batch: Vec<Request> = Vec::with_capacity(max_batch);
-        // Connected before the first batch, so the first requests do not wait for it (the
-        // batch that finds it missing tries again and answers with the reason).
-        let _ = self.connection();
         loop {
             {
                 let Ok(mut receiver) = receiver.lock() else {
