@@ -147,6 +147,21 @@ mod tests {
         conn
     }
 
+    /// A database in a directory of its own with one table, and the writer's connection.
+    fn new_database() -> (
+        tempfile::TempDir,
+        std::path::PathBuf,
+        diesel::SqliteConnection,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.db");
+        let mut writer = open(&path);
+        writer
+            .batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL);")
+            .unwrap();
+        (dir, path, writer)
+    }
+
     /// Commits `rows` rows of 3 KiB in one transaction: about one WAL frame each.
     fn commit_rows(conn: &mut diesel::SqliteConnection, rows: usize) {
         conn.batch_execute(&format!(
@@ -159,12 +174,7 @@ mod tests {
 
     #[test]
     fn a_large_wal_is_caught_up_with_then_restarted_by_the_writers_short_checkpoint() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("wal.db");
-        let mut writer = open(&path);
-        writer
-            .batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL);")
-            .unwrap();
+        let (_dir, path, mut writer) = new_database();
         let mut thread_side = open(&path);
         for _ in 0..3 {
             commit_rows(&mut writer, 2_000);
@@ -195,12 +205,7 @@ mod tests {
 
     #[test]
     fn a_small_wal_is_left_to_grow() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("wal.db");
-        let mut writer = open(&path);
-        writer
-            .batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL);")
-            .unwrap();
+        let (_dir, path, mut writer) = new_database();
         commit_rows(&mut writer, 100);
         let mut thread_side = open(&path);
         let round = catch_up(&mut thread_side).unwrap();
