@@ -33,6 +33,18 @@ async fn browser_with_planted_cookie(app: &TestApp, planted: &str) -> (Session, 
     (session, page)
 }
 
+/// Signs `email` in from the login `page` the browser was shown (its CSRF token).
+async fn sign_in_from(
+    browser: &mut Session,
+    page: reqwest::Response,
+    email: &str,
+) -> reqwest::Response {
+    browser.csrf = csrf_of(&page.text().await.unwrap());
+    browser
+        .post("/login", &[("email", email), ("password", PASSWORD)])
+        .await
+}
+
 /// The session token a sign-in answer sets.
 fn new_session_token(response: &reqwest::Response) -> String {
     response
@@ -71,13 +83,7 @@ async fn a_session_id_chosen_by_an_attacker_is_replaced_at_sign_in_and_stays_pow
         200,
         "an unknown session shows the login page"
     );
-    victim.csrf = csrf_of(&page.text().await.unwrap());
-    let signed_in = victim
-        .post(
-            "/login",
-            &[("email", &world.a.admin.email), ("password", PASSWORD)],
-        )
-        .await;
+    let signed_in = sign_in_from(&mut victim, page, &world.a.admin.email).await;
     assert_eq!(signed_in.status(), 303);
     let issued = new_session_token(&signed_in);
     assert_ne!(issued, planted, "sign-in must issue a new session token");
@@ -101,13 +107,7 @@ async fn an_attackers_own_session_planted_in_a_browser_never_becomes_the_victims
     // Signed in already (as the attacker), the login page still lets another user sign in,
     // or sends the visitor on; either way the attacker's session must stay the attacker's.
     if page.status() == 200 {
-        victim.csrf = csrf_of(&page.text().await.unwrap());
-        let signed_in = victim
-            .post(
-                "/login",
-                &[("email", &world.a.admin.email), ("password", PASSWORD)],
-            )
-            .await;
+        let signed_in = sign_in_from(&mut victim, page, &world.a.admin.email).await;
         assert_eq!(signed_in.status(), 303);
         assert_ne!(new_session_token(&signed_in), planted);
     } else {

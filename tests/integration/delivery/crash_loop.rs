@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
+use leadrelay::sandbox::{SandboxConfig, SandboxKey};
 
 use crate::support::delivery::{GOOD_KEY, count_with_status, lead_body, set_key};
 use crate::support::fixtures::seed_company;
@@ -34,19 +34,15 @@ async fn a_worker_killed_again_and_again_while_it_delivers_loses_no_lead() {
     let started = std::time::Instant::now();
     let total = crash_leads();
     let kills = (total / 20).max(1);
-    let sandbox = Sandbox::start(
-        SandboxConfig {
-            keys: vec![SandboxKey::new(GOOD_KEY, "North")],
-            rate_limits: false,
-            // Long enough that each kill finds sends in flight; one answer in ten a 500.
-            latency: Duration::from_millis(100),
-            fail_rate: 0.1,
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = crate::sandbox::start(SandboxConfig {
+        keys: vec![SandboxKey::new(GOOD_KEY, "North")],
+        rate_limits: false,
+        // Long enough that each kill finds sends in flight; one answer in ten a 500.
+        latency: Duration::from_millis(100),
+        fail_rate: 0.1,
+        ..SandboxConfig::default()
+    })
+    .await;
     // The application takes the leads (its own worker off); worker processes deliver them.
     let app = spawn_app_with(|s| s.intake_rate = 1_000_000).await;
     let company = seed_company(&app, "alpha");

@@ -70,16 +70,7 @@ async fn two_workers_on_one_postgresql_database_send_each_lead_exactly_once() {
         );
         return;
     }
-    let sandbox = Sandbox::start(
-        SandboxConfig {
-            keys: vec![SandboxKey::new(GOOD_KEY, "North")],
-            rate_limits: false,
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = crate::sandbox::start_unlimited(&[(GOOD_KEY, "North")]).await;
     let company = seed_company(&app, "alpha");
     set_key(&app, &company.location_id, GOOD_KEY);
     let bodies: Vec<_> = (0..2000).map(lead_body).collect();

@@ -8,8 +8,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
-
 use crate::support::delivery::{GOOD_KEY, count_with_status, lead_body, set_key};
 use crate::support::fixtures::seed_company;
 use crate::support::helpers::{TEST_DATABASE_ENV, spawn_app, wait_until};
@@ -38,16 +36,7 @@ async fn two_instances_on_one_postgresql_database_deliver_each_lead_posted_acros
         return;
     }
     let total = two_instance_leads();
-    let sandbox = Sandbox::start(
-        SandboxConfig {
-            keys: vec![SandboxKey::new(GOOD_KEY, "North")],
-            rate_limits: false,
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = crate::sandbox::start_unlimited(&[(GOOD_KEY, "North")]).await;
     let company = seed_company(&app, "alpha");
     set_key(&app, &company.location_id, GOOD_KEY);
     let path = format!(

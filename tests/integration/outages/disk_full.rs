@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use leadrelay::db::DatabaseUrl;
 use leadrelay::db::schema::leads;
-use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
 
 use super::sender::{
     LeadSender, lead_id, neither_accepted_nor_unavailable, wait_until_accepted_delivered,
@@ -119,16 +118,7 @@ async fn sqlite_on_a_full_disk_answers_503_and_takes_leads_again_once_space_is_f
     }
     let fs = SmallFs::mount(SIZE);
     let database = fs.path().join("leadrelay.db");
-    let sandbox = Sandbox::start(
-        SandboxConfig {
-            keys: vec![SandboxKey::new(GOOD_KEY, "North")],
-            rate_limits: false,
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = crate::sandbox::start_unlimited(&[(GOOD_KEY, "North")]).await;
     let sandbox_url = url::Url::parse(&sandbox.url()).unwrap();
     let app = spawn_app_on(
         TestDb::existing(DatabaseUrl::Sqlite(database.clone())),

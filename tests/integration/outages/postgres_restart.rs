@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use leadrelay::db::DatabaseUrl;
 use leadrelay::db::schema::leads;
-use leadrelay::sandbox::{Sandbox, SandboxConfig, SandboxKey};
+use leadrelay::sandbox::{SandboxConfig, SandboxKey};
 
 use super::cluster::{self, PrivateCluster};
 use super::sender::{
@@ -105,18 +105,14 @@ async fn postgresql_stopped_hard_mid_run_answers_503_then_recovers_by_itself_and
         "initdb is missing: install PostgreSQL 15's server binaries"
     );
     let cluster = PrivateCluster::start();
-    let sandbox = Sandbox::start(
-        SandboxConfig {
-            keys: vec![SandboxKey::new(GOOD_KEY, "North")],
-            rate_limits: false,
-            // Deliveries are in flight when the database stops: their results wait for it.
-            latency: Duration::from_millis(300),
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = crate::sandbox::start(SandboxConfig {
+        keys: vec![SandboxKey::new(GOOD_KEY, "North")],
+        rate_limits: false,
+        // Deliveries are in flight when the database stops: their results wait for it.
+        latency: Duration::from_millis(300),
+        ..SandboxConfig::default()
+    })
+    .await;
     // In-process, for seeding and reading the database; `leadrelay serve` takes the leads.
     let db = TestDb::existing(DatabaseUrl::parse(&cluster.url()).unwrap());
     let app = spawn_app_on(db, |_| {}).await;
