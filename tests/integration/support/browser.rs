@@ -122,13 +122,18 @@ impl Browser {
             .unwrap_or_else(|err| panic!("cannot click `{css}`: {err}"));
     }
 
-    /// The visible text of the element matching `css`.
+    /// The visible text of the element matching `css`. A page that reloads itself can swap the
+    /// element between finding it and reading it; then it is found again (10 s at most).
     pub async fn text(&self, css: &str) -> String {
-        self.wait_for(css)
-            .await
-            .text()
-            .await
-            .unwrap_or_else(|err| panic!("cannot read the text of `{css}`: {err}"))
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.wait_for(css).await.text().await {
+                Ok(text) => return text,
+                Err(err) if err.is_stale_element_reference() && Instant::now() < deadline => {}
+                Err(err) => panic!("cannot read the text of `{css}`: {err}"),
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// The first element matching `css`, polling until it exists (10 s at most).
