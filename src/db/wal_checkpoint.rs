@@ -21,8 +21,8 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{LazyLock, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -60,7 +60,13 @@ pub(super) fn checkpoint_until_gone(
 ) {
     let mut conn: Option<diesel::SqliteConnection> = None;
     let mut flush_failed = false;
-    let mut flush = || match database_file(path).and_then(File::sync_data) {
+    let mut file: Option<&'static File> = None;
+    let mut flush = || match file
+        .map_or_else(|| database_file(path), Ok)
+        .and_then(|opened| {
+            file = Some(opened);
+            opened.sync_data()
+        }) {
         Ok(()) => flush_failed = false,
         Err(err) => {
             // The writer's pass flushes the file anyway (and fails there if the disk does).
@@ -154,11 +160,11 @@ fn catch_up(
 /// closed: closing any descriptor of a file drops every POSIX lock the process holds on it,
 /// SQLite's among them.
 fn database_file(path: &Path) -> std::io::Result<&'static File> {
-    static OPENED: Mutex<Option<HashMap<PathBuf, &'static File>>> = Mutex::new(None);
+    static OPENED: LazyLock<Mutex<HashMap<PathBuf, &'static File>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
     let mut opened = OPENED
         .lock()
         .map_err(|_| std::io::Error::other("the database file registry is poisoned"))?;
-    let opened = opened.get_or_insert_with(HashMap::new);
     if let Some(file) = opened.get(path) {
         return Ok(file);
     }
