@@ -162,9 +162,13 @@ pub async fn store_parsed(
     );
     // In the request's span, so its lines name the instance as the request's do.
     let storing = tokio::spawn(async move {
-        // One write statement (the dedupe lookup only reads), and it can run again.
+        // One write statement (the dedupe lookup only reads), and it can run again; on
+        // PostgreSQL the leads of a batch share one INSERT.
         let stored = writer
-            .run_single_write(move |conn| queries::store(conn, lead.clone(), window))
+            .run_grouped(queries::Arriving {
+                lead,
+                dedupe_window_hours: window,
+            })
             .await;
         let lead = match stored {
             Ok(lead) => lead,

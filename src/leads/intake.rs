@@ -1,11 +1,12 @@
 //! Storing a lead as it arrives: one row, and the dedupe lookup that precedes it. Both run
-//! inside one group-commit job, so two identical leads arriving together at one instance are
-//! told apart in order.
+//! inside one group-commit job (on PostgreSQL, the leads of one batch as one INSERT), so two
+//! identical leads arriving together at one instance are told apart in order.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::db::group_commit::GroupWrite;
 use crate::db::schema::leads;
 use crate::leads::model::Lead;
 use crate::leads::status::LeadStatus;
@@ -33,22 +34,101 @@ pub fn find_latest_sighting(
 /// Stores a lead. A non-rejected lead identical to one seen at the location within the
 /// window (hours; 0 = off; duplicates count as sightings) is stored as a duplicate of the
 /// first of them. Returns the stored row.
-pub fn store(conn: &mut DbConn, mut lead: Lead, dedupe_window_hours: u32) -> QueryResult<Lead> {
-    if dedupe_window_hours > 0
-        && let Some(key) = lead.dedupe_key.as_deref()
-    {
-        let since = lead.received_at - chrono::TimeDelta::hours(i64::from(dedupe_window_hours));
-        if let Some((latest, _, original)) = find_latest_sighting(conn, &lead.location_id, key)?
-            .filter(|(_, received_at, _)| *received_at >= since)
-        {
-            let original = original.unwrap_or(latest);
-            lead.status = LeadStatus::Duplicate;
-            lead.duplicate_of = Some(original);
-            lead.next_attempt_at = None;
+pub fn store(conn: &mut DbConn, lead: Lead, dedupe_window_hours: u32) -> QueryResult<Lead> {
+    let arriving = Arriving {
+        lead,
+        dedupe_window_hours,
+    };
+    let mut stored = store_all(conn, &[&arriving])?;
+    stored.pop().ok_or(diesel::result::Error::NotFound)
+}
+
+/// A lead as it arrives, with its location's dedupe window: one item of a group-commit
+/// batch, written with the others of the batch in one INSERT (PostgreSQL).
+#[derive(Debug, Clone)]
+pub struct Arriving {
+    /// The lead, as mapped from the request.
+    pub lead: Lead,
+    /// The location's dedupe window in hours (0 = off).
+    pub dedupe_window_hours: u32,
+}
+
+impl GroupWrite for Arriving {
+    type Output = Lead;
+
+    fn write_all(conn: &mut DbConn, items: &[&Self]) -> Vec<QueryResult<Lead>> {
+        match store_all(conn, items) {
+            Ok(leads) => leads.into_iter().map(Ok).collect(),
+            Err(err) => {
+                let message = err.to_string();
+                let mut results: Vec<QueryResult<Lead>> = Vec::with_capacity(items.len());
+                results.push(Err(err));
+                results.extend(items.iter().skip(1).map(|_| {
+                    Err(diesel::result::Error::QueryBuilderError(
+                        format!("stored with a lead that failed: {message}").into(),
+                    ))
+                }));
+                results
+            }
         }
     }
-    diesel::insert_into(leads::table)
-        .values(&lead)
-        .execute(conn)?;
-    Ok(lead)
+}
+
+/// Stores leads in their order, in one INSERT: each is checked for a sighting among the
+/// stored leads and the ones before it, as [`store`] says.
+fn store_all(conn: &mut DbConn, items: &[&Arriving]) -> QueryResult<Vec<Lead>> {
+    let mut leads: Vec<Lead> = Vec::with_capacity(items.len());
+    for item in items {
+        let mut lead = item.lead.clone();
+        if item.dedupe_window_hours > 0
+            && let Some(key) = lead.dedupe_key.as_deref()
+        {
+            let since =
+                lead.received_at - chrono::TimeDelta::hours(i64::from(item.dedupe_window_hours));
+            let earlier = leads
+                .iter()
+                .rev()
+                .find(|before| {
+                    before.location_id == lead.location_id
+                        && before.dedupe_key.as_deref() == Some(key)
+                })
+                .map(|before| {
+                    (
+                        before.id.clone(),
+                        before.received_at,
+                        before.duplicate_of.clone(),
+                    )
+                });
+            let latest = match earlier {
+                Some(sighting) => Some(sighting),
+                None => find_latest_sighting(conn, &lead.location_id, key)?,
+            };
+            if let Some((latest, _, original)) =
+                latest.filter(|(_, received_at, _)| *received_at >= since)
+            {
+                lead.status = LeadStatus::Duplicate;
+                lead.duplicate_of = Some(original.unwrap_or(latest));
+                lead.next_attempt_at = None;
+            }
+        }
+        leads.push(lead);
+    }
+    match conn {
+        // Many rows in one statement (not kept prepared, since its length varies; one row
+        // goes as the prepared single-row INSERT below).
+        DbConn::Pg(pg) if leads.len() > 1 => {
+            diesel::insert_into(leads::table)
+                .values(&leads)
+                .execute(pg)?;
+        }
+        // SQLite's writer runs each lead alone (see `db/group_commit.rs`).
+        _ => {
+            for lead in &leads {
+                diesel::insert_into(leads::table)
+                    .values(lead)
+                    .execute(conn)?;
+            }
+        }
+    }
+    Ok(leads)
 }

@@ -3,4 +3,5 @@
 
 mod answers;
 mod bodies;
+mod grouped_store;
 mod slow_clients;

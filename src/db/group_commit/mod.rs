@@ -15,14 +15,21 @@
 //! without savepoints (two statements fewer per job), and if one of them fails the batch is
 //! rolled back and run again with a savepoint per job, so only the failing job fails.
 //!
+//! [`GroupCommit::run_grouped`] is for many jobs of one kind that one statement can write
+//! together (a lead each: one multi-row INSERT instead of one per lead). On PostgreSQL, in a
+//! batch without savepoints, jobs of one [`GroupWrite`] kind that follow one another run in
+//! one call; everywhere else (SQLite, and the run again with savepoints) each runs alone, as
+//! a single write.
+//!
 //! Each writer thread owns its connection. On SQLite the writers never checkpoint the WAL
 //! in the middle of a commit; `db/wal_checkpoint.rs` says who does.
+
+mod jobs;
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
-use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::result::Error as DieselError;
 use tokio::sync::{mpsc, oneshot};
@@ -32,20 +39,8 @@ use super::DbConn;
 use super::outage::{self, Outage};
 use super::pool::ConnectionManager;
 use super::wal_checkpoint;
-
-type Outcome = Result<Box<dyn Any + Send>, DieselError>;
-
-/// A job of a batch.
-enum Job {
-    /// Runs once, in a savepoint.
-    Once(Box<dyn FnOnce(&mut DbConn) -> Outcome + Send>),
-    /// Writes with one statement; may run a second time if its batch is run again.
-    SingleWrite(Box<dyn FnMut(&mut DbConn) -> Outcome + Send>),
-    /// Writes with several statements; may run a second time if its batch is run again.
-    Repeatable(Box<dyn FnMut(&mut DbConn) -> Outcome + Send>),
-    /// Already run.
-    Done,
-}
+pub use jobs::GroupWrite;
+use jobs::{GroupedItem, Job, Outcome, run_all_grouped, run_job, writer_gone};
 
 struct Request {
     job: Job,
@@ -58,11 +53,6 @@ pub struct GroupCommit {
     sender: mpsc::Sender<Request>,
     /// The checkpoint thread stops once every handle is gone.
     _alive: std::sync::Arc<()>,
-}
-
-/// Why a job's result never came.
-fn writer_gone() -> DieselError {
-    DieselError::QueryBuilderError("the database writer has stopped".into())
 }
 
 impl GroupCommit {
@@ -144,6 +134,12 @@ impl GroupCommit {
         .await
     }
 
+    /// Like [`GroupCommit::run_single_write`], for an item that may be written together with
+    /// others of its kind in the same batch (see the module docs).
+    pub async fn run_grouped<G: GroupWrite>(&self, item: G) -> Result<G::Output, DieselError> {
+        self.submit(Job::Grouped(GroupedItem::new(item))).await
+    }
+
     async fn submit<T: 'static>(&self, job: Job) -> Result<T, DieselError> {
         let (reply, answer) = oneshot::channel();
         self.sender
@@ -160,45 +156,17 @@ impl GroupCommit {
 /// Answers every job of a batch with the batch's failure, keeping whether it was an outage
 /// (callers answer those with 503 or try again).
 fn reply_all(batch: &mut Vec<Request>, err: &DieselError) {
-    let message = err.to_string();
-    let outage = outage::outage_of(err);
     for request in batch.drain(..) {
-        let failure = match outage {
-            Some(outage) => outage::outage_error(outage, message.clone()),
-            None => DieselError::QueryBuilderError(message.clone().into()),
-        };
-        let _ = request.reply.send(Err(failure));
+        let _ = request.reply.send(Err(copy_of(err)));
     }
 }
 
-/// Runs a job, in a savepoint if asked (a [`Job::Once`] always is).
-fn run_job(conn: &mut DbConn, job: &mut Job, savepoint: bool) -> Outcome {
-    match std::mem::replace(job, Job::Done) {
-        Job::Once(once) => conn.transaction(once),
-        Job::SingleWrite(mut work) => {
-            let outcome = run_maybe_in_savepoint(conn, &mut work, savepoint);
-            // Kept: its batch may run again.
-            *job = Job::SingleWrite(work);
-            outcome
-        }
-        Job::Repeatable(mut work) => {
-            let outcome = run_maybe_in_savepoint(conn, &mut work, savepoint);
-            *job = Job::Repeatable(work);
-            outcome
-        }
-        Job::Done => Err(writer_gone()),
-    }
-}
-
-fn run_maybe_in_savepoint(
-    conn: &mut DbConn,
-    work: &mut Box<dyn FnMut(&mut DbConn) -> Outcome + Send>,
-    savepoint: bool,
-) -> Outcome {
-    if savepoint {
-        conn.transaction(work)
-    } else {
-        work(conn)
+/// An error with `err`'s message, keeping whether it was an outage (errors are not `Clone`).
+fn copy_of(err: &DieselError) -> DieselError {
+    let message = err.to_string();
+    match outage::outage_of(err) {
+        Some(outage) => outage::outage_error(outage, message),
+        None => DieselError::QueryBuilderError(message.into()),
     }
 }
 
@@ -300,18 +268,18 @@ impl Writer {
             .map(|request| std::mem::replace(&mut request.job, Job::Done))
             .collect();
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(jobs.len());
-        let all_repeatable = jobs
-            .iter()
-            .all(|job| matches!(job, Job::SingleWrite(_) | Job::Repeatable(_)));
+        let all_repeatable = jobs.iter().all(|job| {
+            matches!(
+                job,
+                Job::SingleWrite(_) | Job::Repeatable(_) | Job::Grouped(_)
+            )
+        });
         // PostgreSQL, jobs that may run twice: no savepoints. A failure aborts the whole
         // transaction, so then the batch runs again below, a savepoint per job.
         let without_savepoints = (!sqlite && all_repeatable)
             .then(|| {
                 super::write_transaction(conn, |conn| {
-                    for job in &mut jobs {
-                        outcomes.push(Ok(run_job(conn, job, false)?));
-                    }
-                    Ok::<(), DieselError>(())
+                    run_all_grouped(conn, &mut jobs, &mut outcomes)
                 })
             })
             .filter(Result::is_ok);
@@ -322,7 +290,8 @@ impl Writer {
                 super::write_transaction(conn, |conn| {
                     for job in &mut jobs {
                         // Single writes on SQLite go without one (see the module docs).
-                        let savepoint = !(sqlite && matches!(job, Job::SingleWrite(_)));
+                        let savepoint =
+                            !(sqlite && matches!(job, Job::SingleWrite(_) | Job::Grouped(_)));
                         outcomes.push(run_job(conn, job, savepoint));
                     }
                     Ok::<(), DieselError>(())
