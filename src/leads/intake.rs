@@ -121,7 +121,7 @@ fn store_all(conn: &mut DbConn, items: &[&Arriving]) -> QueryResult<Vec<Lead>> {
                 .values(&leads)
                 .execute(pg)?;
         }
-        // SQLite's writer runs each lead alone (see `db/group_commit.rs`).
+        // SQLite's writer runs each lead alone (see `db/group_commit/mod.rs`).
         _ => {
             for lead in &leads {
                 diesel::insert_into(leads::table)
