@@ -56,21 +56,8 @@ pub struct Arriving {
 impl GroupWrite for Arriving {
     type Output = Lead;
 
-    fn write_all(conn: &mut DbConn, items: &[&Self]) -> Vec<QueryResult<Lead>> {
-        match store_all(conn, items) {
-            Ok(leads) => leads.into_iter().map(Ok).collect(),
-            Err(err) => {
-                let message = err.to_string();
-                let mut results: Vec<QueryResult<Lead>> = Vec::with_capacity(items.len());
-                results.push(Err(err));
-                results.extend(items.iter().skip(1).map(|_| {
-                    Err(diesel::result::Error::QueryBuilderError(
-                        format!("stored with a lead that failed: {message}").into(),
-                    ))
-                }));
-                results
-            }
-        }
+    fn write_all(conn: &mut DbConn, items: &[&Self]) -> QueryResult<Vec<Lead>> {
+        store_all(conn, items)
     }
 }
 

@@ -10,6 +10,9 @@ use crate::db::DbConn;
 
 pub(super) type Outcome = Result<Box<dyn Any + Send>, DieselError>;
 
+/// The results of a group, one per item, or the error that failed them all.
+type GroupOutcome = Result<Vec<Box<dyn Any + Send>>, DieselError>;
+
 /// A job of a batch.
 pub(super) enum Job {
     /// Runs once, in a savepoint.
@@ -30,15 +33,16 @@ pub trait GroupWrite: Send + 'static {
     /// What each item's caller gets back.
     type Output: Send + 'static;
 
-    /// Writes `items`, in their order, as one; one result per item, in the same order.
-    fn write_all(conn: &mut DbConn, items: &[&Self]) -> Vec<Result<Self::Output, DieselError>>;
+    /// Writes `items`, in their order, as one: a result per item, in the same order, or the
+    /// one error that failed them all.
+    fn write_all(conn: &mut DbConn, items: &[&Self]) -> Result<Vec<Self::Output>, DieselError>;
 }
 
 /// A [`GroupWrite`] item with its kind erased, so items of one kind can be found in a batch.
 pub(super) struct GroupedItem {
     kind: std::any::TypeId,
     item: Box<dyn Any + Send>,
-    write_all: fn(&mut DbConn, &[&GroupedItem]) -> Vec<Outcome>,
+    write_all: fn(&mut DbConn, &[&GroupedItem]) -> GroupOutcome,
 }
 
 impl GroupedItem {
@@ -51,25 +55,26 @@ impl GroupedItem {
     }
 }
 
-fn write_all_erased<G: GroupWrite>(conn: &mut DbConn, items: &[&GroupedItem]) -> Vec<Outcome> {
+/// [`GroupWrite::write_all`] for items of kind `G`; their results, one per item.
+fn write_all_erased<G: GroupWrite>(conn: &mut DbConn, items: &[&GroupedItem]) -> GroupOutcome {
     let typed: Vec<&G> = items
         .iter()
         .filter_map(|grouped| grouped.item.downcast_ref::<G>())
         .collect();
-    if typed.len() != items.len() {
-        return items
-            .iter()
-            .map(|_| {
-                Err(DieselError::QueryBuilderError(
-                    "items of another kind in a group".into(),
-                ))
-            })
-            .collect();
+    let results = if typed.len() == items.len() {
+        G::write_all(conn, &typed)?
+    } else {
+        Vec::new()
+    };
+    if results.len() != items.len() {
+        return Err(DieselError::QueryBuilderError(
+            "a group write did not give one result per item".into(),
+        ));
     }
-    G::write_all(conn, &typed)
+    Ok(results
         .into_iter()
-        .map(|result| result.map(|value| Box::new(value) as Box<dyn Any + Send>))
-        .collect()
+        .map(|value| Box::new(value) as Box<dyn Any + Send>)
+        .collect())
 }
 
 /// Why a job's result never came.
@@ -94,9 +99,9 @@ pub(super) fn run_job(conn: &mut DbConn, job: &mut Job, savepoint: bool) -> Outc
         }
         Job::Grouped(grouped) => {
             let alone = |conn: &mut DbConn| {
-                (grouped.write_all)(conn, &[&grouped])
+                (grouped.write_all)(conn, &[&grouped])?
                     .pop()
-                    .unwrap_or_else(|| Err(writer_gone()))
+                    .ok_or_else(writer_gone)
             };
             let outcome = if savepoint {
                 conn.transaction(alone)
@@ -132,17 +137,8 @@ pub(super) fn run_all_grouped(
                 _ => None,
             })
             .collect();
-        let count = group.len();
-        let results = (group[0].write_all)(conn, &group);
-        if results.len() != count {
-            return Err(DieselError::QueryBuilderError(
-                "a group write gave a result per item".into(),
-            ));
-        }
-        for result in results {
-            outcomes.push(Ok(result?));
-        }
-        start += count;
+        start += group.len();
+        outcomes.extend((group[0].write_all)(conn, &group)?.into_iter().map(Ok));
     }
     Ok(())
 }

@@ -47,16 +47,12 @@ async fn leads_written_together_are_told_apart_in_order_and_against_the_stored_o
     let third = arriving(&a.id, &a.location_id, "k1");
     let items = [&first, &other_location, &second, &of_the_stored, &third];
     // In a transaction, as the writer runs it (on PostgreSQL: one INSERT of five rows).
-    let results = leadrelay::db::write_transaction(&mut conn, |conn| {
-        Ok::<_, diesel::result::Error>(Arriving::write_all(conn, &items))
-    })
-    .unwrap();
-    let answered: Vec<(LeadStatus, Option<String>)> = results
+    let stored =
+        leadrelay::db::write_transaction(&mut conn, |conn| Arriving::write_all(conn, &items))
+            .unwrap();
+    let answered: Vec<(LeadStatus, Option<String>)> = stored
         .into_iter()
-        .map(|result| {
-            let lead = result.unwrap();
-            (lead.status, lead.duplicate_of)
-        })
+        .map(|lead| (lead.status, lead.duplicate_of))
         .collect();
     let first_id = first.lead.id.clone();
     assert_eq!(
